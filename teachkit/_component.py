@@ -1,0 +1,216 @@
+"""The base of teachers and learner models: hyperparameters in, learned state private.
+
+A component's ``__init__`` stores every argument under the same name, unchanged; learned
+state lives in attributes whose names start with ``_``. From that one convention come
+``get_params``, ``clone``, ``repr``, ``to_config``/``from_config`` (rebuild from a stored
+description) and ``state_dict``/``load_state_dict`` (everything learned, RNG included).
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import inspect
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
+
+import numpy as np
+
+from teachkit import _codec
+from teachkit._validation import did_you_mean
+from teachkit.errors import ValidationError
+from teachkit.spaces import Space
+
+STATE_VERSION = 1
+
+
+class Component:
+    """Hyperparameters are the constructor arguments; learned state is ``_private``.
+
+    Subclasses whose private state is not plain data (numbers, strings, lists, dicts,
+    numpy arrays, numpy Generators) override :meth:`_get_state` and :meth:`_set_state`.
+    Attributes named in ``_derived`` are rebuilt from the hyperparameters and are left out
+    of the state.
+    """
+
+    _derived: ClassVar[tuple[str, ...]] = ()
+
+    # -- hyperparameters ------------------------------------------------------------------------
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        sig = inspect.signature(cls.__init__)
+        return [
+            p.name
+            for p in sig.parameters.values()
+            if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+        ]
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor arguments, as given."""
+        missing = [n for n in self._param_names() if not hasattr(self, n)]
+        if missing:
+            raise AttributeError(
+                f"{type(self).__name__}.__init__ must store its arguments under the same "
+                f"names; missing attributes: {missing}"
+            )
+        return {name: getattr(self, name) for name in self._param_names()}
+
+    def clone(self, **overrides: Any) -> Self:
+        """A fresh, untrained copy with the same hyperparameters (nested components cloned).
+
+        Keyword arguments override hyperparameters. To copy learned state too, use
+        ``new.load_state_dict(old.state_dict())``.
+        """
+        unknown = [k for k in overrides if k not in self._param_names()]
+        if unknown:
+            raise ValidationError(
+                f"{type(self).__name__}.clone",
+                [
+                    f"unknown hyperparameter {k!r}{did_you_mean(k, self._param_names())}"
+                    for k in unknown
+                ],
+            )
+        params = {
+            k: v.clone()
+            if isinstance(v, Component)
+            else copy.deepcopy(v)
+            if not isinstance(v, Space)
+            else v
+            for k, v in self.get_params().items()
+        }
+        params.update(overrides)
+        return type(self)(**params)
+
+    def __repr__(self) -> str:
+        sig = inspect.signature(type(self).__init__)
+        parts = []
+        for name, value in self.get_params().items():
+            default = sig.parameters[name].default
+            if default is inspect.Parameter.empty or not _same(value, default):
+                parts.append(f"{name}={_short_repr(value)}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    # -- configuration (what to rebuild) ----------------------------------------------------
+    def to_config(self) -> dict[str, Any]:
+        """A JSON-ready description of the class and its hyperparameters."""
+        return {
+            "class": f"{type(self).__module__}:{type(self).__qualname__}",
+            "params": {
+                k: _encode_param(v, f"{type(self).__name__}.{k}")
+                for k, v in self.get_params().items()
+            },
+        }
+
+    @staticmethod
+    def from_config(config: Mapping[str, Any]) -> Component:
+        """Rebuild a component from :meth:`to_config` output."""
+        cls = _resolve_class(config.get("class"))
+        params = {k: _decode_param(v) for k, v in dict(config.get("params", {})).items()}
+        return cls(**params)
+
+    # -- learned state ----------------------------------------------------------------------
+    def _get_state(self) -> dict[str, Any]:
+        """Learned state as plain data. Default: every ``_private`` attribute, deep-copied."""
+        return {
+            k: copy.deepcopy(v)
+            for k, v in vars(self).items()
+            if k.startswith("_") and k not in self._derived
+        }
+
+    def _set_state(self, state: dict[str, Any]) -> None:
+        for k, v in state.items():
+            setattr(self, k, v)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything learned (RNG included), as plain data, including nested components."""
+        nested = {
+            k: v.state_dict() for k, v in self.get_params().items() if isinstance(v, Component)
+        }
+        state = {
+            "version": STATE_VERSION,
+            "class": type(self).__qualname__,
+            "state": self._get_state(),
+        }
+        if nested:
+            state["components"] = nested
+        return state
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Restore what :meth:`state_dict` captured."""
+        if not isinstance(state, Mapping) or state.get("version") != STATE_VERSION:
+            raise ValidationError(
+                f"{type(self).__name__}.load_state_dict",
+                [f"expected a state dict of version {STATE_VERSION}, got {_short_repr(state)}"],
+            )
+        if state.get("class") != type(self).__qualname__:
+            raise ValidationError(
+                f"{type(self).__name__}.load_state_dict",
+                [
+                    f"expected the state of a {type(self).__qualname__}, got one of {state.get('class')!r}"
+                ],
+            )
+        inner = state["state"]
+        self._set_state(copy.deepcopy(dict(inner)))
+        for name, sub in state.get("components", {}).items():
+            getattr(self, name).load_state_dict(sub)
+
+    def state_bytes(self) -> bytes:
+        """The state dict encoded with the safe codec (what snapshots store)."""
+        return _codec.dumps(self.state_dict())
+
+    def load_state_bytes(self, blob: bytes) -> None:
+        self.load_state_dict(_codec.loads(blob))
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b) if not isinstance(a, np.ndarray) else False
+    except Exception:
+        return False
+
+
+def _short_repr(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _encode_param(value: Any, where: str) -> Any:
+    if isinstance(value, Component):
+        return {"__component__": value.to_config()}
+    if isinstance(value, Space):
+        return {"__space__": value.to_dict()}
+    if callable(value) and not isinstance(value, type):
+        raise TypeError(
+            f"{where} is a function, which a stored curriculum cannot rebuild; "
+            "pass data (numbers, names, lists) or a component instead"
+        )
+    try:
+        return _codec.encode(value, where)
+    except TypeError as exc:
+        raise TypeError(f"hyperparameter {exc}") from None
+
+
+def _decode_param(value: Any) -> Any:
+    if isinstance(value, dict) and "__component__" in value:
+        return Component.from_config(value["__component__"])
+    if isinstance(value, dict) and "__space__" in value:
+        return Space.from_dict(value["__space__"])
+    return _codec.decode(value)
+
+
+def _resolve_class(path: Any) -> type[Component]:
+    if not isinstance(path, str) or ":" not in path:
+        raise ValidationError("component config", [f"expected 'module:Class', got {path!r}"])
+    module_name, _, qualname = path.partition(":")
+    try:
+        obj: Any = importlib.import_module(module_name)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise ValidationError(
+            "component config",
+            [f"cannot import {path!r} ({exc}); is the package that defines it installed?"],
+        ) from None
+    if not (isinstance(obj, type) and issubclass(obj, Component)):
+        raise ValidationError("component config", [f"{path!r} is not a teachkit component"])
+    return obj

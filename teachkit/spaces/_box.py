@@ -1,0 +1,193 @@
+"""Box task spaces: continuous parameter vectors with bounds and names."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from teachkit._validation import is_real, preview
+from teachkit.errors import ValidationError
+from teachkit.spaces._base import Space
+
+
+class Box(Space):
+    """A box ``[low, high]`` of continuous task parameters.
+
+    Args:
+        low: lower bounds, one per dimension (or a scalar with ``names``/``dim``).
+        high: upper bounds, same shape as ``low``.
+        names: a name per dimension (default ``"x0"``, ``"x1"``, ...).
+        dim: the number of dimensions when ``low`` and ``high`` are scalars and no names
+            are given.
+
+    A task is a tuple of floats; an encoded batch is a ``float64`` array ``(n, dim)``.
+
+    Example:
+        >>> space = Box([0, 0], [1, 10], names=["friction", "gap"])
+        >>> space.dim
+        2
+        >>> (0.5, 3.0) in space
+        True
+    """
+
+    type_name = "box"
+
+    def __init__(
+        self,
+        low: float | Sequence[float],
+        high: float | Sequence[float],
+        *,
+        names: Sequence[str] | None = None,
+        dim: int | None = None,
+    ) -> None:
+        subject = "Box space"
+        problems: list[str] = []
+        scalar = is_real(low) and is_real(high)
+        if scalar:
+            d = len(names) if names is not None else (dim if dim is not None else 1)
+            lo_list: list[Any] = [low] * d
+            hi_list: list[Any] = [high] * d
+        else:
+            lo_list = self._as_list(problems, "low", low)
+            hi_list = self._as_list(problems, "high", high)
+            if problems:
+                raise ValidationError(subject, problems)
+            if len(lo_list) != len(hi_list):
+                raise ValidationError(
+                    subject,
+                    [
+                        f"low and high: expected the same length, got {len(lo_list)} and {len(hi_list)}"
+                    ],
+                )
+            d = len(lo_list)
+            if dim is not None and dim != d:
+                problems.append(f"dim: expected {d} to match the bounds, got {dim}")
+        if d < 1:
+            raise ValidationError(subject, ["expected at least one dimension, got none"])
+        lo = np.array([float(x) if is_real(x) else math.nan for x in lo_list], dtype=np.float64)
+        hi = np.array([float(x) if is_real(x) else math.nan for x in hi_list], dtype=np.float64)
+        if names is None:
+            names = [f"x{i}" for i in range(d)]
+        names = tuple(names)
+        if len(names) != d:
+            problems.append(f"names: expected {d} names (one per dimension), got {len(names)}")
+        elif len(set(names)) != d or not all(isinstance(n, str) and n for n in names):
+            problems.append(f"names: expected unique non-empty strings, got {list(names)!r}")
+        for i in range(d):
+            label = names[i] if i < len(names) else f"dimension {i}"
+            if not (math.isfinite(lo[i]) and math.isfinite(hi[i])):
+                problems.append(
+                    f"bounds of {label!r}: expected finite numbers, got low={lo_list[i]!r}, "
+                    f"high={hi_list[i]!r}"
+                )
+            elif lo[i] > hi[i]:
+                problems.append(
+                    f"bounds of {label!r}: expected low <= high, got low={lo[i]:g} > high={hi[i]:g}"
+                )
+        if problems:
+            raise ValidationError(subject, problems)
+        lo.setflags(write=False)
+        hi.setflags(write=False)
+        self._low, self._high, self._names = lo, hi, names
+
+    @staticmethod
+    def _as_list(problems: list[str], name: str, value: Any) -> list[Any]:
+        if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray):
+            problems.append(f"{name}: expected a number or a list of numbers, got {value!r}")
+            return []
+        return list(np.asarray(value, dtype=object).ravel())
+
+    @property
+    def low(self) -> np.ndarray:
+        return self._low
+
+    @property
+    def high(self) -> np.ndarray:
+        return self._high
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The dimension names."""
+        return self._names
+
+    @property
+    def dim(self) -> int:
+        return len(self._names)
+
+    def contains(self, task: Any) -> bool:
+        try:
+            x = np.asarray(task, dtype=np.float64)
+        except (TypeError, ValueError):
+            return False
+        return (
+            x.shape == (self.dim,)
+            and bool(np.isfinite(x).all())
+            and bool(((x >= self._low) & (x <= self._high)).all())
+        )
+
+    def clip(self, encoded: np.ndarray) -> np.ndarray:
+        return np.clip(encoded, self._low, self._high)
+
+    def as_dict(self, task: Sequence[float]) -> dict[str, float]:
+        """A task as ``{dimension name: value}``."""
+        return dict(zip(self._names, (float(v) for v in task)))
+
+    def encode(self, tasks: Sequence[Any]) -> np.ndarray:
+        bad = [i for i, t in enumerate(tasks) if not self.contains(t)]
+        if bad:
+            raise ValidationError(
+                "task outside the space",
+                [
+                    f"expected {self.dim} finite values within {self._bounds_text()}, "
+                    f"got {preview([tasks[i] for i in bad], 3)} at positions {preview(bad, 5)}"
+                ],
+            )
+        return np.asarray(tasks, dtype=np.float64).reshape(len(tasks), self.dim)
+
+    def decode(self, encoded: np.ndarray) -> list[Any]:
+        arr = np.asarray(encoded, dtype=np.float64).reshape(-1, self.dim)
+        return [tuple(row) for row in arr.tolist()]
+
+    def check_encoded(self, encoded: np.ndarray, n: int) -> np.ndarray:
+        arr = np.asarray(encoded, dtype=np.float64)
+        if arr.shape != (n, self.dim):
+            raise ValidationError(
+                "teacher output", [f"expected an array of shape ({n}, {self.dim}), got {arr.shape}"]
+            )
+        if n and not (
+            np.isfinite(arr).all() and (arr >= self._low).all() and (arr <= self._high).all()
+        ):
+            raise ValidationError(
+                "teacher output", [f"expected finite tasks within {self._bounds_text()}"]
+            )
+        return arr
+
+    def sample_encoded(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.uniform(self._low, self._high, size=(n, self.dim))
+
+    def _bounds_text(self) -> str:
+        return ", ".join(
+            f"{name} in [{lo:g}, {hi:g}]"
+            for name, lo, hi in zip(self._names, self._low, self._high)
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type_name,
+            "low": self._low.tolist(),
+            "high": self._high.tolist(),
+            "names": list(self._names),
+        }
+
+    @classmethod
+    def _from_dict(cls, data: Mapping[str, Any]) -> Box:
+        unknown = sorted(set(data) - {"type", "low", "high", "names"})
+        if unknown:
+            raise ValidationError("Box.from_dict", [f"unknown keys {unknown}"])
+        return cls(data["low"], data["high"], names=data.get("names"))
+
+    def __repr__(self) -> str:
+        return f"Box({self._bounds_text()})"

@@ -1,0 +1,367 @@
+"""Discrete task spaces: named tasks, optional skill tags and a prerequisite graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cached_property
+from typing import Any, Literal
+
+import numpy as np
+
+from teachkit._validation import did_you_mean, preview
+from teachkit.errors import ValidationError
+from teachkit.spaces._base import Space
+from teachkit.spaces._graph import ancestors, normalize_prerequisites, topological_order
+
+
+class _CountNames(Sequence[str]):
+    """The names "0".."n-1" of a counted space, without materializing them."""
+
+    def __init__(self, n: int) -> None:
+        self._n = n
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [str(j) for j in range(*i.indices(self._n))]
+        if not -self._n <= i < self._n:
+            raise IndexError(i)
+        return str(i % self._n)
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(i) for i in range(self._n))
+
+    def __contains__(self, name: object) -> bool:
+        return self._lookup(name) is not None
+
+    def _lookup(self, name: object) -> int | None:
+        if not isinstance(name, str) or not name.isdigit() or (len(name) > 1 and name[0] == "0"):
+            return None
+        i = int(name)
+        return i if i < self._n else None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _CountNames) and other._n == self._n
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Discrete(Space):
+    """A finite set of named tasks.
+
+    Args:
+        tasks: the task names, in order, or a count ``n`` (names ``"0"`` .. ``"n-1"``).
+        skills: optional skill tags: ``{task: [skill, ...]}`` covering every task, or a
+            list aligned with ``tasks``. Without tags every task is its own skill.
+        prerequisites: optional DAG ``{node: [prerequisite, ...]}`` over tasks, or over
+            skills when ``skills`` are given and every name is a skill. Unknown names and
+            cycles are rejected.
+        prerequisite_level: force ``"tasks"`` or ``"skills"`` instead of inferring it.
+
+    Example:
+        >>> space = Discrete(["add", "sub", "mul"], prerequisites={"mul": ["add"]})
+        >>> space.names
+        ('add', 'sub', 'mul')
+        >>> space.topological_order()
+        ('add', 'sub', 'mul')
+    """
+
+    type_name = "discrete"
+
+    def __init__(
+        self,
+        tasks: int | Sequence[str],
+        *,
+        skills: Mapping[str, Sequence[str] | str] | Sequence[Sequence[str] | str] | None = None,
+        prerequisites: Mapping[str, Sequence[str]] | None = None,
+        prerequisite_level: Literal["tasks", "skills"] | None = None,
+    ) -> None:
+        subject = "Discrete space"
+        self._counted = False
+        if isinstance(tasks, int | np.integer) and not isinstance(tasks, bool):
+            if tasks < 1:
+                raise ValidationError(
+                    subject, [f"expected at least one task, got a count of {int(tasks)}"]
+                )
+            self._names: Sequence[str] = _CountNames(int(tasks))
+            self._counted = True
+            self._index: dict[str, int] | None = None
+        else:
+            self._names = self._check_names(subject, tasks)
+            self._index = {name: i for i, name in enumerate(self._names)}
+        self._skills = self._check_skills(subject, skills)
+        level = prerequisite_level
+        if level not in (None, "tasks", "skills"):
+            raise ValidationError(
+                subject, [f"prerequisite_level: expected 'tasks' or 'skills', got {level!r}"]
+            )
+        if prerequisites and level is None:
+            names = {
+                n
+                for k, v in prerequisites.items()
+                for n in [k, *([v] if isinstance(v, str) else v)]
+            }
+            skill_set = set(self.skill_names) if self._skills else set()
+            level = "skills" if skill_set and names <= skill_set else "tasks"
+        self.prerequisite_level: Literal["tasks", "skills"] | None = (
+            level if prerequisites else None
+        )
+        nodes = self.skill_names if level == "skills" else self._names
+        self._prereqs = normalize_prerequisites(
+            prerequisites, list(nodes), kind=level[:-1] if level else "task", subject=subject
+        )
+
+    @staticmethod
+    def _check_names(subject: str, tasks: Any) -> tuple[str, ...]:
+        if isinstance(tasks, str) or not isinstance(tasks, Sequence | np.ndarray):
+            raise ValidationError(
+                subject,
+                [f"tasks: expected a list of names or a count, got {type(tasks).__name__}"],
+            )
+        names = tuple(tasks)
+        if not names:
+            raise ValidationError(subject, ["tasks: expected at least one task, got none"])
+        problems = [
+            f"tasks[{i}]: expected a non-empty string name, got {n!r}"
+            for i, n in enumerate(names)
+            if not isinstance(n, str) or not n
+        ]
+        seen: set[str] = set()
+        dupes = [n for n in names if isinstance(n, str) and (n in seen or seen.add(n))]  # type: ignore[func-returns-value]
+        if dupes:
+            problems.append(f"tasks: names must be unique, repeated: {preview(sorted(set(dupes)))}")
+        if problems:
+            raise ValidationError(subject, problems)
+        return names
+
+    def _check_skills(self, subject: str, skills: Any) -> dict[str, tuple[str, ...]] | None:
+        if skills is None:
+            return None
+        if isinstance(skills, Mapping):
+            items = list(skills.items())
+        elif isinstance(skills, Sequence) and not isinstance(skills, str):
+            if len(skills) != len(self._names):
+                raise ValidationError(
+                    subject,
+                    [
+                        f"skills: expected one entry per task ({len(self._names)}), got {len(skills)}"
+                    ],
+                )
+            items = list(zip(self._names, skills))
+        else:
+            raise ValidationError(
+                subject,
+                [f"skills: expected a mapping {{task: [skill, ...]}}, got {type(skills).__name__}"],
+            )
+        problems: list[str] = []
+        out: dict[str, tuple[str, ...]] = {}
+        mentioned: set[str] = set()
+        for task, tags in items:
+            mentioned.add(task)
+            if task not in self._names:
+                problems.append(f"skills: unknown task {task!r}{did_you_mean(task, self._names)}")
+                continue
+            tags = (tags,) if isinstance(tags, str) else tuple(tags)
+            bad = [t for t in tags if not isinstance(t, str) or not t]
+            if not tags or bad:
+                problems.append(
+                    f"skills of {task!r}: expected one or more non-empty skill names, got {list(tags)!r}"
+                )
+                continue
+            out[task] = tuple(dict.fromkeys(tags))
+        untagged = [t for t in self._names if t not in mentioned]
+        if untagged:
+            problems.append(
+                f"skills: every task needs at least one skill, untagged: {preview(untagged)}; "
+                "tag them, or leave skills out to make each task its own skill"
+            )
+        if problems:
+            raise ValidationError(subject, problems)
+        return out
+
+    # -- the basics ---------------------------------------------------------------------------
+    @property
+    def names(self) -> Sequence[str]:
+        """The task names, in order (a tuple, or a lazy sequence for counted spaces)."""
+        return self._names
+
+    @property
+    def n(self) -> int:
+        return len(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def index(self, name: str) -> int:
+        """Position of a task name; raises ValidationError with a suggestion if unknown."""
+        i = self._lookup(name)
+        if i is None:
+            raise ValidationError("Discrete space", [self._unknown(name)])
+        return i
+
+    def _lookup(self, name: Any) -> int | None:
+        if self._index is not None:
+            return self._index.get(name) if isinstance(name, str) else None
+        assert isinstance(self._names, _CountNames)
+        return self._names._lookup(name)
+
+    def _unknown(self, name: Any) -> str:
+        if self._counted:
+            return f"unknown task {name!r}: expected a name '0'..'{self.n - 1}'"
+        return f"unknown task {name!r}{did_you_mean(str(name), self._names)}"
+
+    def contains(self, task: Any) -> bool:
+        return self._lookup(task) is not None
+
+    # -- skills and prerequisites ---------------------------------------------------------------
+    @cached_property
+    def skill_names(self) -> tuple[str, ...]:
+        """Distinct skills in order of first appearance (the task names when untagged)."""
+        if self._skills is None:
+            return tuple(self._names)
+        return tuple(dict.fromkeys(s for t in self._names for s in self._skills[t]))
+
+    def skills_of(self, task: str) -> tuple[str, ...]:
+        """The skills a task exercises."""
+        self.index(task)
+        return (task,) if self._skills is None else self._skills[task]
+
+    @property
+    def tagged(self) -> bool:
+        """Whether tasks carry explicit skill tags."""
+        return self._skills is not None
+
+    @cached_property
+    def q_matrix(self) -> np.ndarray:
+        """Boolean ``(n_tasks, n_skills)`` matrix: which skills each task exercises."""
+        if self._skills is None:
+            return np.eye(self.n, dtype=bool)
+        col = {s: j for j, s in enumerate(self.skill_names)}
+        q = np.zeros((self.n, len(col)), dtype=bool)
+        for i, t in enumerate(self._names):
+            q[i, [col[s] for s in self._skills[t]]] = True
+        q.setflags(write=False)
+        return q
+
+    @property
+    def prerequisites(self) -> Mapping[str, tuple[str, ...]]:
+        """``{node: prerequisites}`` over tasks or skills (see ``prerequisite_level``)."""
+        return dict(self._prereqs)
+
+    def prerequisites_of(self, node: str, *, transitive: bool = False) -> tuple[str, ...]:
+        if transitive:
+            found = ancestors(self._prereqs, node)
+            return tuple(n for n in self.topological_order() if n in found)
+        return self._prereqs.get(node, ())
+
+    def topological_order(self) -> tuple[str, ...]:
+        """Nodes (tasks, or skills for a skill-level graph) with prerequisites first."""
+        nodes = self.skill_names if self.prerequisite_level == "skills" else tuple(self._names)
+        return topological_order(nodes, self._prereqs)
+
+    def task_order(self) -> tuple[str, ...]:
+        """Tasks ordered so that their prerequisites (task- or skill-level) come first."""
+        if self.prerequisite_level != "skills":
+            return self.topological_order()
+        rank = {s: i for i, s in enumerate(self.topological_order())}
+        return tuple(
+            sorted(
+                self._names, key=lambda t: (max(rank[s] for s in self.skills_of(t)), self.index(t))
+            )
+        )
+
+    # -- encoding -------------------------------------------------------------------------------
+    def encode(self, tasks: Sequence[Any]) -> np.ndarray:
+        if isinstance(tasks, str):
+            tasks = [tasks]
+        if self._index is not None:
+            get = self._index.get
+            out = np.fromiter(
+                (get(t, -1) if isinstance(t, str) else -1 for t in tasks), np.int64, len(tasks)
+            )
+        else:
+            lookup = self._names._lookup  # type: ignore[attr-defined]
+            out = np.fromiter(
+                (-1 if (i := lookup(t)) is None else i for t in tasks), np.int64, len(tasks)
+            )
+        if len(out) and out.min() < 0:
+            bad = [self._unknown(tasks[i]) for i in np.flatnonzero(out < 0)[:5].tolist()]
+            missing = int((out < 0).sum())
+            if missing > 5:
+                bad.append(f"... {missing - 5} more")
+            raise ValidationError("task outside the space", bad)
+        return out
+
+    def decode(self, encoded: np.ndarray) -> list[Any]:
+        if self._counted:
+            return [str(int(i)) for i in np.asarray(encoded).ravel()]
+        names = self._names
+        return [names[i] for i in np.asarray(encoded).ravel().tolist()]
+
+    def check_encoded(self, encoded: np.ndarray, n: int) -> np.ndarray:
+        arr = np.asarray(encoded)
+        if arr.shape != (n,) or arr.dtype.kind not in "iu":
+            raise ValidationError(
+                "teacher output",
+                [
+                    f"expected an integer array of shape ({n},), got {arr.dtype} of shape {arr.shape}"
+                ],
+            )
+        if n and (arr.min() < 0 or arr.max() >= self.n):
+            raise ValidationError(
+                "teacher output",
+                [
+                    f"expected task indices in [0, {self.n}), got values from {arr.min()} to {arr.max()}"
+                ],
+            )
+        return arr.astype(np.int64, copy=False)
+
+    def sample_encoded(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        return rng.integers(0, self.n, size=n, dtype=np.int64)
+
+    # -- serialization --------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"type": self.type_name}
+        if self._counted:
+            data["n"] = self.n
+        else:
+            data["tasks"] = list(self._names)
+        if self._skills is not None:
+            data["skills"] = {t: list(s) for t, s in self._skills.items()}
+        if self._prereqs:
+            data["prerequisites"] = {k: list(v) for k, v in self._prereqs.items()}
+            data["prerequisite_level"] = self.prerequisite_level
+        return data
+
+    @classmethod
+    def _from_dict(cls, data: Mapping[str, Any]) -> Discrete:
+        known = {"type", "n", "tasks", "skills", "prerequisites", "prerequisite_level"}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValidationError(
+                "Discrete.from_dict", [f"unknown keys {unknown}; known: {sorted(known)}"]
+            )
+        if ("n" in data) == ("tasks" in data):
+            raise ValidationError("Discrete.from_dict", ["expected exactly one of 'n' or 'tasks'"])
+        return cls(
+            data["n"] if "n" in data else data["tasks"],
+            skills=data.get("skills"),
+            prerequisites=data.get("prerequisites"),
+            prerequisite_level=data.get("prerequisite_level"),
+        )
+
+    def __repr__(self) -> str:
+        if self._counted:
+            body = f"{self.n}"
+        elif self.n <= 6:
+            body = repr(list(self._names))
+        else:
+            body = f"[{', '.join(repr(n) for n in self._names[:3])}, ... ({self.n} tasks)]"
+        extra = ""
+        if self._skills is not None:
+            extra += f", skills={len(self.skill_names)}"
+        if self._prereqs:
+            extra += f", prerequisites over {self.prerequisite_level}={len(self._prereqs)}"
+        return f"Discrete({body}{extra})"

@@ -1,0 +1,262 @@
+"""The storage contract: an append-only log of ops, assignments and teacher snapshots.
+
+Every ``ask`` and every ``tell`` of a curriculum is one *op* with a sequence number,
+``1, 2, 3, ...`` without gaps, allocated inside a transaction that holds the curriculum's
+write lock. The log of ops is the source of truth: a teacher is rebuilt by loading the
+latest snapshot and replaying the ops after it, asks included (asks draw from the
+teacher's RNG and may change its state, so they must be replayed too).
+
+A storage implements two small classes:
+
+* :class:`BaseStorage`: curricula (create, find, list, delete), reads of the log
+  (``read_ops``, ``read_events``, assignments) and snapshots.
+* :class:`Transaction`: what happens under the lock: read the ops another process wrote
+  since this one last looked, look up assignments, append an ask or a tell, mark expired
+  assignments abandoned. Leaving the ``with`` block commits; an exception rolls back and
+  nothing is written.
+
+``teachkit.testing.storage`` holds the conformance suite every storage must pass.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+OPEN, TOLD, ABANDONED = 0, 1, 2
+STATUS_NAMES = {OPEN: "open", TOLD: "told", ABANDONED: "abandoned"}
+
+
+@dataclass(frozen=True)
+class CurriculumInfo:
+    """A stored curriculum: its id in the storage, name, configuration and creation time."""
+
+    id: int
+    name: str
+    config: dict[str, Any]
+    created: float
+
+
+@dataclass(frozen=True)
+class StoredAssignment:
+    """An assignment row as stored (task in text form, times as POSIX seconds)."""
+
+    id: int
+    op_seq: int
+    learner_id: str
+    task: str
+    created: float
+    expires: float | None
+    status: int
+
+
+@dataclass(frozen=True, eq=False)
+class EventRows:
+    """Events as stored: one row per event, columns as arrays or lists.
+
+    Float columns use NaN for SQL NULL; ``success`` is 1.0, 0.0 or NaN; group vectors
+    (``rewards``, ``advantages``) are JSON text or None; ``assignment_ids`` is -1 where the
+    event had no assignment; ``seq`` is the op each row belongs to.
+    """
+
+    seq: np.ndarray
+    learner_ids: list[str]
+    tasks: list[str]
+    score: np.ndarray
+    reward: np.ndarray
+    success: np.ndarray
+    duration: np.ndarray
+    time: np.ndarray
+    rewards: list[str | None]
+    advantages: list[str | None]
+    assignment_ids: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.tasks)
+
+    def slice(self, start: int, stop: int) -> EventRows:
+        return EventRows(
+            seq=self.seq[start:stop],
+            learner_ids=self.learner_ids[start:stop],
+            tasks=self.tasks[start:stop],
+            score=self.score[start:stop],
+            reward=self.reward[start:stop],
+            success=self.success[start:stop],
+            duration=self.duration[start:stop],
+            time=self.time[start:stop],
+            rewards=self.rewards[start:stop],
+            advantages=self.advantages[start:stop],
+            assignment_ids=self.assignment_ids[start:stop],
+        )
+
+    @staticmethod
+    def concat(parts: Sequence[EventRows]) -> EventRows:
+        if len(parts) == 1:
+            return parts[0]
+        if not parts:
+            return EventRows.empty()
+        return EventRows(
+            seq=np.concatenate([p.seq for p in parts]),
+            learner_ids=[x for p in parts for x in p.learner_ids],
+            tasks=[x for p in parts for x in p.tasks],
+            score=np.concatenate([p.score for p in parts]),
+            reward=np.concatenate([p.reward for p in parts]),
+            success=np.concatenate([p.success for p in parts]),
+            duration=np.concatenate([p.duration for p in parts]),
+            time=np.concatenate([p.time for p in parts]),
+            rewards=[x for p in parts for x in p.rewards],
+            advantages=[x for p in parts for x in p.advantages],
+            assignment_ids=np.concatenate([p.assignment_ids for p in parts]),
+        )
+
+    @staticmethod
+    def empty() -> EventRows:
+        f = np.empty(0, dtype=np.float64)
+        return EventRows(
+            seq=np.empty(0, dtype=np.int64),
+            learner_ids=[],
+            tasks=[],
+            score=f,
+            reward=f,
+            success=f,
+            duration=f,
+            time=f,
+            rewards=[],
+            advantages=[],
+            assignment_ids=np.empty(0, dtype=np.int64),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class AssignmentLookup:
+    """Columns for a list of assignment ids: ``status`` is -1 where the id is unknown, and
+    the learner and task are None there."""
+
+    status: np.ndarray
+    learner_ids: list[str | None]
+    tasks: list[str | None]
+
+
+@dataclass(frozen=True)
+class AskOp:
+    """One recorded ask: ``len(tasks)`` assignments with ids ``first_id, first_id+1, ...``."""
+
+    seq: int
+    learner_id: str
+    tasks: list[str]
+    first_id: int
+
+
+@dataclass(frozen=True)
+class TellOp:
+    """One recorded tell (a single tell or one ``tell_many`` batch)."""
+
+    seq: int
+    rows: EventRows
+
+
+Op = AskOp | TellOp
+
+
+class Transaction(ABC):
+    """Work done under a curriculum's write lock; see the module docstring.
+
+    Attributes:
+        last_seq: the sequence number of the last committed op when the lock was taken.
+    """
+
+    last_seq: int
+
+    @abstractmethod
+    def read_ops(self, after: int) -> list[Op]:
+        """Ops with ``after < seq <= last_seq``, in order."""
+
+    @abstractmethod
+    def lookup(self, ids: np.ndarray) -> AssignmentLookup:
+        """Status, learner and task of each assignment id, as columns."""
+
+    @abstractmethod
+    def append_ask(
+        self, learner_id: str, tasks: list[str], created: float, expires: float | None
+    ) -> tuple[int, int]:
+        """Record an ask op; returns ``(seq, first_assignment_id)``."""
+
+    @abstractmethod
+    def append_tell(self, rows: EventRows) -> int:
+        """Record a tell op (``rows.seq`` is ignored); mark its assignments told.
+
+        Returns the op's sequence number. The caller has checked that every assignment in
+        ``rows`` exists and is not already told.
+        """
+
+    @abstractmethod
+    def abandon_expired(self, now: float) -> list[StoredAssignment]:
+        """Mark open assignments whose lease ended before ``now`` abandoned; return them."""
+
+
+class BaseStorage(ABC):
+    """Where curricula live; see the module docstring for the contract."""
+
+    url: str = ""
+
+    @abstractmethod
+    def create_curriculum(
+        self, name: str, config: dict[str, Any], snapshot: bytes
+    ) -> CurriculumInfo:
+        """Create a curriculum with its initial teacher snapshot (seq 0).
+
+        Raises CurriculumExistsError if the name is taken.
+        """
+
+    @abstractmethod
+    def get_curriculum(self, name: str) -> CurriculumInfo:
+        """Raises CurriculumNotFoundError (suggesting near names) if there is none."""
+
+    @abstractmethod
+    def list_curricula(self) -> list[str]: ...
+
+    @abstractmethod
+    def delete_curriculum(self, name: str) -> None:
+        """Delete a curriculum and everything it logged."""
+
+    @abstractmethod
+    def transaction(self, curriculum_id: int) -> AbstractContextManager[Transaction]:
+        """Take the curriculum's write lock for one unit of work."""
+
+    @abstractmethod
+    def read_ops(self, curriculum_id: int, after: int = 0) -> Iterator[Op]:
+        """Every op with ``seq > after``, in order, without taking the lock."""
+
+    @abstractmethod
+    def read_events(self, curriculum_id: int, learner_id: str | None = None) -> EventRows:
+        """All events (of one learner, if given), in order."""
+
+    @abstractmethod
+    def open_assignments(
+        self, curriculum_id: int, learner_id: str | None = None
+    ) -> list[StoredAssignment]: ...
+
+    @abstractmethod
+    def get_assignment(self, curriculum_id: int, assignment_id: int) -> StoredAssignment | None: ...
+
+    @abstractmethod
+    def latest_snapshot(self, curriculum_id: int) -> tuple[int, bytes]:
+        """``(seq, state)`` of the newest teacher snapshot (there is always seq 0)."""
+
+    @abstractmethod
+    def put_snapshot(self, curriculum_id: int, seq: int, state: bytes) -> None:
+        """Store a snapshot of the teacher after op ``seq`` (idempotent)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+    def __enter__(self) -> BaseStorage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

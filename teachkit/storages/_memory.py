@@ -1,0 +1,291 @@
+"""InMemoryStorage: the storage contract in plain Python objects, for one process."""
+
+from __future__ import annotations
+
+import heapq
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from teachkit._validation import did_you_mean
+from teachkit.errors import CurriculumExistsError, CurriculumNotFoundError
+from teachkit.storages._base import (
+    ABANDONED,
+    OPEN,
+    TOLD,
+    AskOp,
+    AssignmentLookup,
+    BaseStorage,
+    CurriculumInfo,
+    EventRows,
+    Op,
+    StoredAssignment,
+    TellOp,
+    Transaction,
+)
+
+
+@dataclass
+class _Curriculum:
+    info: CurriculumInfo
+    ops: list[Op] = field(default_factory=list)
+    a_seq: list[int] = field(default_factory=list)
+    a_learner: list[str] = field(default_factory=list)
+    a_task: list[str] = field(default_factory=list)
+    a_created: list[float] = field(default_factory=list)
+    a_expires: list[float | None] = field(default_factory=list)
+    a_status: bytearray = field(default_factory=bytearray)
+    leases: list[tuple[float, int]] = field(default_factory=list)  # heap of (expires, id)
+    snapshots: list[tuple[int, bytes]] = field(default_factory=list)
+
+    @property
+    def last_seq(self) -> int:
+        return len(self.ops)
+
+    def assignment(self, aid: int) -> StoredAssignment:
+        i = aid - 1
+        return StoredAssignment(
+            id=aid,
+            op_seq=self.a_seq[i],
+            learner_id=self.a_learner[i],
+            task=self.a_task[i],
+            created=self.a_created[i],
+            expires=self.a_expires[i],
+            status=self.a_status[i],
+        )
+
+
+class _MemoryTransaction(Transaction):
+    def __init__(self, cur: _Curriculum) -> None:
+        self._cur = cur
+        self.last_seq = cur.last_seq
+        self._pending: list[Callable[[], None]] = []
+        self._next_seq = cur.last_seq
+        self._next_id = len(cur.a_seq) + 1
+        self._popped: list[tuple[float, int]] = []
+
+    def read_ops(self, after: int) -> list[Op]:
+        return self._cur.ops[after : self.last_seq]
+
+    def lookup(self, ids: np.ndarray) -> AssignmentLookup:
+        cur = self._cur
+        n = len(cur.a_seq)
+        ok = (ids >= 1) & (ids <= n)
+        status = np.full(len(ids), -1, dtype=np.int16)
+        view = np.frombuffer(cur.a_status, dtype=np.uint8)
+        status[ok] = view[ids[ok] - 1]
+        del view  # release the buffer so the bytearray can grow again
+        if ok.all():
+            pos = (ids - 1).tolist()
+            return AssignmentLookup(
+                status, [cur.a_learner[i] for i in pos], [cur.a_task[i] for i in pos]
+            )
+        pos = [i - 1 if 1 <= i <= n else -1 for i in ids.tolist()]
+        return AssignmentLookup(
+            status,
+            [cur.a_learner[i] if i >= 0 else None for i in pos],
+            [cur.a_task[i] if i >= 0 else None for i in pos],
+        )
+
+    def append_ask(
+        self, learner_id: str, tasks: list[str], created: float, expires: float | None
+    ) -> tuple[int, int]:
+        self._next_seq += 1
+        seq, first = self._next_seq, self._next_id
+        self._next_id += len(tasks)
+        cur = self._cur
+
+        def apply() -> None:
+            k = len(tasks)
+            cur.ops.append(AskOp(seq, learner_id, tasks, first))
+            cur.a_seq.extend([seq] * k)
+            cur.a_learner.extend([learner_id] * k)
+            cur.a_task.extend(tasks)
+            cur.a_created.extend([created] * k)
+            cur.a_expires.extend([expires] * k)
+            cur.a_status.extend(bytes(k))
+            if expires is not None:
+                for aid in range(first, first + k):
+                    heapq.heappush(cur.leases, (expires, aid))
+
+        self._pending.append(apply)
+        return seq, first
+
+    def append_tell(self, rows: EventRows) -> int:
+        self._next_seq += 1
+        seq = self._next_seq
+        cur = self._cur
+        stored = EventRows(**{**rows.__dict__, "seq": np.full(len(rows), seq, dtype=np.int64)})
+
+        def apply() -> None:
+            cur.ops.append(TellOp(seq, stored))
+            for aid in rows.assignment_ids.tolist():
+                if aid > 0:
+                    cur.a_status[aid - 1] = TOLD
+
+        self._pending.append(apply)
+        return seq
+
+    def abandon_expired(self, now: float) -> list[StoredAssignment]:
+        cur = self._cur
+        found: list[int] = []
+        while cur.leases and cur.leases[0][0] < now:
+            expires, aid = heapq.heappop(cur.leases)
+            self._popped.append((expires, aid))
+            if cur.a_status[aid - 1] == OPEN:
+                found.append(aid)
+
+        def apply() -> None:
+            for aid in found:
+                cur.a_status[aid - 1] = ABANDONED
+
+        self._pending.append(apply)
+        return [
+            StoredAssignment(**{**cur.assignment(a).__dict__, "status": ABANDONED}) for a in found
+        ]
+
+    def commit(self) -> None:
+        for apply in self._pending:
+            apply()
+
+    def rollback(self) -> None:
+        for entry in self._popped:
+            heapq.heappush(self._cur.leases, entry)
+
+
+class InMemoryStorage(BaseStorage):
+    """Keeps everything in this process's memory; lost when the process ends.
+
+    The default storage of ``Curriculum(teacher)``. It follows the same contract as the
+    SQL storage (ops, assignments, snapshots), so a curriculum can be reloaded from it
+    with ``Curriculum.load(storage, name)`` within the same process.
+    """
+
+    url = "memory://"
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._by_name: dict[str, _Curriculum] = {}
+        self._by_id: dict[int, _Curriculum] = {}
+
+    def create_curriculum(
+        self, name: str, config: dict[str, Any], snapshot: bytes
+    ) -> CurriculumInfo:
+        with self._lock:
+            if name in self._by_name:
+                raise CurriculumExistsError(
+                    f"a curriculum named {name!r} already exists in this storage; "
+                    "load it with Curriculum.load(storage, name) or choose another name"
+                )
+            info = CurriculumInfo(len(self._by_id) + 1, name, config, time.time())
+            cur = _Curriculum(info)
+            cur.snapshots.append((0, snapshot))
+            self._by_name[name] = cur
+            self._by_id[info.id] = cur
+            return info
+
+    def get_curriculum(self, name: str) -> CurriculumInfo:
+        with self._lock:
+            cur = self._by_name.get(name)
+            if cur is None:
+                raise CurriculumNotFoundError(
+                    f"no curriculum named {name!r} in {self.url}"
+                    f"{did_you_mean(name, self._by_name)}; known: {sorted(self._by_name)}"
+                )
+            return cur.info
+
+    def list_curricula(self) -> list[str]:
+        with self._lock:
+            return sorted(self._by_name)
+
+    def delete_curriculum(self, name: str) -> None:
+        with self._lock:
+            info = self.get_curriculum(name)
+            del self._by_name[name]
+            del self._by_id[info.id]
+
+    def _get(self, curriculum_id: int) -> _Curriculum:
+        try:
+            return self._by_id[curriculum_id]
+        except KeyError:
+            raise CurriculumNotFoundError(
+                f"curriculum id {curriculum_id} no longer exists in {self.url}"
+            ) from None
+
+    @contextmanager
+    def transaction(self, curriculum_id: int) -> Iterator[_MemoryTransaction]:
+        with self._lock:
+            tx = _MemoryTransaction(self._get(curriculum_id))
+            try:
+                yield tx
+            except BaseException:
+                tx.rollback()
+                raise
+            tx.commit()
+
+    def read_ops(self, curriculum_id: int, after: int = 0) -> Iterator[Op]:
+        with self._lock:
+            ops = list(self._get(curriculum_id).ops[after:])
+        yield from ops
+
+    def read_events(self, curriculum_id: int, learner_id: str | None = None) -> EventRows:
+        with self._lock:
+            parts = [op.rows for op in self._get(curriculum_id).ops if isinstance(op, TellOp)]
+        rows = EventRows.concat(parts)
+        if learner_id is None or not len(rows):
+            return rows
+        keep = [i for i, lid in enumerate(rows.learner_ids) if lid == learner_id]
+        return _take(rows, keep)
+
+    def open_assignments(
+        self, curriculum_id: int, learner_id: str | None = None
+    ) -> list[StoredAssignment]:
+        with self._lock:
+            cur = self._get(curriculum_id)
+            return [
+                cur.assignment(i + 1)
+                for i, status in enumerate(cur.a_status)
+                if status == OPEN and (learner_id is None or cur.a_learner[i] == learner_id)
+            ]
+
+    def get_assignment(self, curriculum_id: int, assignment_id: int) -> StoredAssignment | None:
+        with self._lock:
+            cur = self._get(curriculum_id)
+            if 1 <= assignment_id <= len(cur.a_seq):
+                return cur.assignment(assignment_id)
+            return None
+
+    def latest_snapshot(self, curriculum_id: int) -> tuple[int, bytes]:
+        with self._lock:
+            return self._get(curriculum_id).snapshots[-1]
+
+    def put_snapshot(self, curriculum_id: int, seq: int, state: bytes) -> None:
+        with self._lock:
+            snaps = self._get(curriculum_id).snapshots
+            if seq > snaps[-1][0]:
+                snaps.append((seq, state))
+
+    def __repr__(self) -> str:
+        return f"InMemoryStorage({len(self._by_name)} curricula)"
+
+
+def _take(rows: EventRows, keep: list[int]) -> EventRows:
+    idx = np.asarray(keep, dtype=np.int64)
+    return EventRows(
+        seq=rows.seq[idx],
+        learner_ids=[rows.learner_ids[i] for i in keep],
+        tasks=[rows.tasks[i] for i in keep],
+        score=rows.score[idx],
+        reward=rows.reward[idx],
+        success=rows.success[idx],
+        duration=rows.duration[idx],
+        time=rows.time[idx],
+        rewards=[rows.rewards[i] for i in keep],
+        advantages=[rows.advantages[i] for i in keep],
+        assignment_ids=rows.assignment_ids[idx],
+    )

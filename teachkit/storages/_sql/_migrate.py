@@ -1,0 +1,83 @@
+"""Schema versions: create on first use, refuse stale schemas, upgrade on request."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, inspect, text
+
+from teachkit.errors import SchemaVersionError
+from teachkit.storages._sql._schema import HEAD_REVISION, VERSION_TABLE, metadata
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The schema revision recorded in the database, or None for a database without one."""
+    if not inspect(conn).has_table(VERSION_TABLE):
+        return None
+    row = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).first()
+    return None if row is None else str(row[0])
+
+
+def _alembic_config(conn: Connection) -> object:
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = conn
+    return cfg
+
+
+def upgrade(engine: Engine) -> tuple[str | None, str]:
+    """Bring the schema to the newest revision; returns ``(before, after)``."""
+    from alembic import command
+
+    with engine.begin() as conn:
+        before = current_revision(conn)
+        command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
+        after = current_revision(conn)
+    assert after is not None
+    return before, after
+
+
+def known_revisions() -> list[str]:
+    """Every revision shipped with this version of teachkit, oldest first."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def ensure_schema(engine: Engine, url: str) -> None:
+    """Create the schema in an empty database; raise SchemaVersionError for a stale one."""
+    with engine.connect() as conn:
+        revision = current_revision(conn)
+        has_tables = inspect(conn).has_table("teachkit_curricula")
+    if revision == HEAD_REVISION:
+        return
+    if revision is None and not has_tables:
+        upgrade(engine)
+        return
+    if revision is None:
+        raise SchemaVersionError(
+            f"{url} has teachkit tables but no schema version; it was not created by "
+            "teachkit's migrations. Move those tables away or use another database."
+        )
+    if revision in known_revisions():
+        raise SchemaVersionError(
+            f"{url} has teachkit schema revision {revision}, but this version of teachkit "
+            f"needs {HEAD_REVISION}. Back the database up, then run:\n"
+            f"    teachkit storage upgrade '{url}'"
+        )
+    raise SchemaVersionError(
+        f"{url} has teachkit schema revision {revision}, which this version of teachkit "
+        f"does not know (it expects {HEAD_REVISION}); it was probably written by a newer "
+        "teachkit. Upgrade teachkit: pip install -U teachkit"
+    )
+
+
+__all__ = ["current_revision", "ensure_schema", "known_revisions", "metadata", "upgrade"]

@@ -1,0 +1,593 @@
+"""SQLStorage: the storage contract on SQLite (the default) and PostgreSQL.
+
+Concurrency. Every op runs in a transaction that first takes the curriculum's write lock:
+``BEGIN IMMEDIATE`` on SQLite (the database's single writer lock), ``SELECT ... FOR UPDATE``
+on the curriculum's row on PostgreSQL. Sequence numbers and assignment ids are allocated
+from that row under the lock, so they have no gaps, never collide and commit in order;
+processes sharing a curriculum read each other's ops in that order.
+
+Durability. SQLite runs in WAL mode with ``synchronous=NORMAL``: a committed tell survives
+the process being killed at any moment (what teachkit promises); after a power cut the last
+transactions may roll back. Pass ``synchronous="FULL"`` to trade speed for surviving power
+loss too.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+from sqlalchemy import (
+    Connection,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.pool import StaticPool
+
+from teachkit._validation import did_you_mean
+from teachkit.errors import (
+    CurriculumExistsError,
+    CurriculumNotFoundError,
+    MissingDependencyError,
+    StorageError,
+    ValidationError,
+)
+from teachkit.storages._base import (
+    ABANDONED,
+    OPEN,
+    TOLD,
+    AskOp,
+    AssignmentLookup,
+    BaseStorage,
+    CurriculumInfo,
+    EventRows,
+    Op,
+    StoredAssignment,
+    TellOp,
+    Transaction,
+)
+from teachkit.storages._sql._migrate import ensure_schema
+from teachkit.storages._sql._schema import assignments, curricula, events, snapshots
+
+PAGE = 50_000
+_IN_CHUNK = 500
+_EVENT_COLS = (
+    "op_seq, pos, learner_id, task, score, reward, success, duration, time, "
+    "rewards, advantages, assignment_id"
+)
+
+
+def normalize_url(url: str) -> URL:
+    """Parse a storage URL; pick psycopg 3 for PostgreSQL; explain mistakes."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValidationError(
+            "storage URL",
+            [
+                f"expected a URL like 'sqlite:///run.db' or "
+                f"'postgresql+psycopg://user@host/db', got {url!r}"
+            ],
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise MissingDependencyError(
+                "PostgreSQL storage needs psycopg 3: pip install 'teachkit[postgres]'"
+            ) from None
+    elif backend != "sqlite":
+        raise ValidationError(
+            "storage URL",
+            [f"expected a sqlite:// or postgresql:// URL, got the {backend!r} backend in {url!r}"],
+        )
+    return parsed
+
+
+class SQLStorage(BaseStorage):
+    """Curricula in a SQL database: SQLite (a file, the default) or PostgreSQL.
+
+    Args:
+        url: ``"sqlite:///relative.db"``, ``"sqlite:////absolute/path.db"`` or
+            ``"postgresql+psycopg://user:password@host:5432/database"`` (a plain
+            ``postgresql://`` URL uses psycopg 3 too).
+        synchronous: SQLite's ``PRAGMA synchronous`` (``"NORMAL"`` or ``"FULL"``).
+        busy_timeout: seconds a SQLite writer waits for the lock before failing.
+        engine_kwargs: passed to ``sqlalchemy.create_engine`` (pool sizes, echo...).
+
+    An empty database gets the schema on first use. A database with an older schema is
+    refused with an error telling you to run ``teachkit storage upgrade URL``.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        synchronous: str = "NORMAL",
+        busy_timeout: float = 60.0,
+        engine_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        parsed = normalize_url(url)
+        self.url = parsed.render_as_string(hide_password=True)
+        self._sqlite = parsed.get_backend_name() == "sqlite"
+        kwargs = dict(engine_kwargs or {})
+        if self._sqlite:
+            if synchronous.upper() not in ("NORMAL", "FULL", "EXTRA", "OFF"):
+                raise ValidationError(
+                    "SQLStorage", [f"synchronous: expected 'NORMAL' or 'FULL', got {synchronous!r}"]
+                )
+            if parsed.database in (None, "", ":memory:"):
+                kwargs.setdefault("poolclass", StaticPool)
+                kwargs.setdefault("connect_args", {"check_same_thread": False})
+        self._engine = create_engine(parsed, **kwargs)
+        if self._sqlite:
+            self._install_sqlite_hooks(synchronous.upper(), busy_timeout, parsed.database)
+        try:
+            ensure_schema(self._engine, self.url)
+        except OperationalError as exc:
+            self._engine.dispose()
+            raise StorageError(f"cannot open {self.url}: {exc.orig}") from None
+
+    def _install_sqlite_hooks(
+        self, synchronous: str, busy_timeout: float, database: str | None
+    ) -> None:
+        file_backed = database not in (None, "", ":memory:")
+
+        @event.listens_for(self._engine, "connect")
+        def _connect(dbapi_conn: Any, _record: Any) -> None:
+            # Let SQLAlchemy's begin hook, not pysqlite, decide how transactions start.
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            if file_backed:
+                cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA synchronous={synchronous}")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            cur.close()
+
+        @event.listens_for(self._engine, "begin")
+        def _begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get("teachkit_write", False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    # -- curricula ----------------------------------------------------------------------------
+    def create_curriculum(
+        self, name: str, config: dict[str, Any], snapshot: bytes
+    ) -> CurriculumInfo:
+        now = time.time()
+        try:
+            with self._write() as conn:
+                result = conn.execute(
+                    insert(curricula).values(
+                        name=name,
+                        config=json.dumps(config),
+                        created=now,
+                        last_seq=0,
+                        next_assignment_id=1,
+                    )
+                )
+                cid = int(result.inserted_primary_key[0])  # type: ignore[index]
+                conn.execute(
+                    insert(snapshots).values(curriculum_id=cid, seq=0, created=now, state=snapshot)
+                )
+        except IntegrityError:
+            raise CurriculumExistsError(
+                f"a curriculum named {name!r} already exists in {self.url}; load it with "
+                "Curriculum.load(storage, name) or choose another name"
+            ) from None
+        return CurriculumInfo(cid, name, config, now)
+
+    def get_curriculum(self, name: str) -> CurriculumInfo:
+        with self._read() as conn:
+            row = conn.execute(
+                select(curricula.c.id, curricula.c.config, curricula.c.created).where(
+                    curricula.c.name == name
+                )
+            ).first()
+            if row is None:
+                names = [r[0] for r in conn.execute(select(curricula.c.name))]
+                raise CurriculumNotFoundError(
+                    f"no curriculum named {name!r} in {self.url}{did_you_mean(name, names)}; "
+                    f"known: {sorted(names)}"
+                )
+        return CurriculumInfo(int(row[0]), name, json.loads(row[1]), float(row[2]))
+
+    def list_curricula(self) -> list[str]:
+        with self._read() as conn:
+            return sorted(r[0] for r in conn.execute(select(curricula.c.name)))
+
+    def delete_curriculum(self, name: str) -> None:
+        info = self.get_curriculum(name)
+        with self._write() as conn:
+            for table in (events, assignments, snapshots):
+                conn.execute(delete(table).where(table.c.curriculum_id == info.id))
+            conn.execute(delete(curricula).where(curricula.c.id == info.id))
+
+    # -- connections --------------------------------------------------------------------------
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as conn:
+                conn.execution_options(teachkit_write=True)
+                with conn.begin():
+                    yield conn
+        except OperationalError as exc:
+            raise StorageError(
+                f"{self.url}: the write failed and was rolled back ({exc.orig}); "
+                "if the database is locked, another process holds it for too long"
+            ) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def transaction(self, curriculum_id: int) -> Iterator[Transaction]:
+        with self._write() as conn:
+            row = conn.execute(
+                select(curricula.c.last_seq, curricula.c.next_assignment_id)
+                .where(curricula.c.id == curriculum_id)
+                .with_for_update()
+            ).first()
+            if row is None:
+                raise CurriculumNotFoundError(
+                    f"curriculum id {curriculum_id} no longer exists in {self.url}"
+                )
+            tx = _SQLTransaction(conn, curriculum_id, int(row[0]), int(row[1]))
+            yield tx
+            tx.finish()
+
+    # -- reading ------------------------------------------------------------------------------
+    def read_ops(self, curriculum_id: int, after: int = 0) -> Iterator[Op]:
+        with self._read() as conn:
+            upto = conn.execute(
+                select(curricula.c.last_seq).where(curricula.c.id == curriculum_id)
+            ).scalar_one()
+            yield from _read_ops(conn, curriculum_id, after, int(upto))
+
+    def read_events(self, curriculum_id: int, learner_id: str | None = None) -> EventRows:
+        with self._read() as conn:
+            pages = list(_event_pages(conn, curriculum_id, 0, None, learner_id))
+        return EventRows.concat(pages)
+
+    def open_assignments(
+        self, curriculum_id: int, learner_id: str | None = None
+    ) -> list[StoredAssignment]:
+        query = select(assignments).where(
+            assignments.c.curriculum_id == curriculum_id, assignments.c.status == OPEN
+        )
+        if learner_id is not None:
+            query = query.where(assignments.c.learner_id == learner_id)
+        with self._read() as conn:
+            return [_stored(r) for r in conn.execute(query.order_by(assignments.c.id))]
+
+    def get_assignment(self, curriculum_id: int, assignment_id: int) -> StoredAssignment | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(assignments).where(
+                    assignments.c.curriculum_id == curriculum_id, assignments.c.id == assignment_id
+                )
+            ).first()
+        return None if row is None else _stored(row)
+
+    # -- snapshots ----------------------------------------------------------------------------
+    def latest_snapshot(self, curriculum_id: int) -> tuple[int, bytes]:
+        with self._read() as conn:
+            row = conn.execute(
+                select(snapshots.c.seq, snapshots.c.state)
+                .where(snapshots.c.curriculum_id == curriculum_id)
+                .order_by(snapshots.c.seq.desc())
+                .limit(1)
+            ).one()
+        return int(row[0]), bytes(row[1])
+
+    def put_snapshot(self, curriculum_id: int, seq: int, state: bytes, *, keep: int = 3) -> None:
+        try:
+            with self._write() as conn:
+                conn.execute(
+                    insert(snapshots).values(
+                        curriculum_id=curriculum_id, seq=seq, created=time.time(), state=state
+                    )
+                )
+                # Keep seq 0 (the starting point) and the newest few.
+                old = (
+                    conn.execute(
+                        select(snapshots.c.seq)
+                        .where(snapshots.c.curriculum_id == curriculum_id, snapshots.c.seq > 0)
+                        .order_by(snapshots.c.seq.desc())
+                        .offset(keep)
+                    )
+                    .scalars()
+                    .all()
+                )
+                if old:
+                    conn.execute(
+                        delete(snapshots).where(
+                            snapshots.c.curriculum_id == curriculum_id, snapshots.c.seq.in_(old)
+                        )
+                    )
+        except IntegrityError:
+            pass  # another process stored this very snapshot already
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"SQLStorage({self.url!r})"
+
+
+class _SQLTransaction(Transaction):
+    def __init__(self, conn: Connection, cid: int, last_seq: int, next_id: int) -> None:
+        self._conn = conn
+        self._cid = cid
+        self.last_seq = last_seq
+        self._seq = last_seq
+        self._next_id = next_id
+
+    def read_ops(self, after: int) -> list[Op]:
+        return list(_read_ops(self._conn, self._cid, after, self.last_seq))
+
+    def lookup(self, ids: np.ndarray) -> AssignmentLookup:
+        found: dict[int, tuple[int, str, str]] = {}
+        if len(ids):
+            lo, hi = int(ids.min()), int(ids.max())
+            if hi - lo < 4 * len(ids) + 64:
+                rows = self._conn.execute(
+                    select(
+                        assignments.c.id,
+                        assignments.c.status,
+                        assignments.c.learner_id,
+                        assignments.c.task,
+                    ).where(
+                        assignments.c.curriculum_id == self._cid, assignments.c.id.between(lo, hi)
+                    )
+                ).all()
+            else:
+                rows = []
+                wanted = ids.tolist()
+                for k in range(0, len(wanted), _IN_CHUNK):
+                    rows += self._conn.execute(
+                        select(
+                            assignments.c.id,
+                            assignments.c.status,
+                            assignments.c.learner_id,
+                            assignments.c.task,
+                        ).where(
+                            assignments.c.curriculum_id == self._cid,
+                            assignments.c.id.in_(wanted[k : k + _IN_CHUNK]),
+                        )
+                    ).all()
+            found = {int(r[0]): (int(r[1]), r[2], r[3]) for r in rows}
+        picked = [found.get(i) for i in ids.tolist()]
+        return AssignmentLookup(
+            status=np.array([-1 if p is None else p[0] for p in picked], dtype=np.int16),
+            learner_ids=[None if p is None else p[1] for p in picked],
+            tasks=[None if p is None else p[2] for p in picked],
+        )
+
+    def append_ask(
+        self, learner_id: str, tasks: list[str], created: float, expires: float | None
+    ) -> tuple[int, int]:
+        self._seq += 1
+        seq, first = self._seq, self._next_id
+        self._next_id += len(tasks)
+        self._conn.execute(
+            insert(assignments),
+            [
+                {
+                    "curriculum_id": self._cid,
+                    "id": first + i,
+                    "op_seq": seq,
+                    "learner_id": learner_id,
+                    "task": task,
+                    "created": created,
+                    "expires": expires,
+                    "status": OPEN,
+                }
+                for i, task in enumerate(tasks)
+            ],
+        )
+        return seq, first
+
+    def append_tell(self, rows: EventRows) -> int:
+        self._seq += 1
+        seq = self._seq
+        n = len(rows)
+
+        def nulls(col: np.ndarray) -> list[float | None]:
+            return [None if v != v else v for v in col.tolist()]
+
+        score, reward, duration = nulls(rows.score), nulls(rows.reward), nulls(rows.duration)
+        success = [None if v != v else int(v) for v in rows.success.tolist()]
+        aids = rows.assignment_ids.tolist()
+        times = rows.time.tolist()
+        self._conn.execute(
+            insert(events),
+            [
+                {
+                    "curriculum_id": self._cid,
+                    "op_seq": seq,
+                    "pos": i,
+                    "learner_id": rows.learner_ids[i],
+                    "task": rows.tasks[i],
+                    "score": score[i],
+                    "reward": reward[i],
+                    "success": success[i],
+                    "duration": duration[i],
+                    "time": times[i],
+                    "rewards": rows.rewards[i],
+                    "advantages": rows.advantages[i],
+                    "assignment_id": None if aids[i] < 0 else aids[i],
+                }
+                for i in range(n)
+            ],
+        )
+        told = rows.assignment_ids[rows.assignment_ids > 0]
+        if len(told):
+            lo, hi = int(told.min()), int(told.max())
+            where = [assignments.c.curriculum_id == self._cid]
+            if hi - lo + 1 == len(told):
+                where.append(assignments.c.id.between(lo, hi))
+                self._conn.execute(update(assignments).where(*where).values(status=TOLD))
+            else:
+                values = told.tolist()
+                for k in range(0, len(values), _IN_CHUNK):
+                    self._conn.execute(
+                        update(assignments)
+                        .where(*where, assignments.c.id.in_(values[k : k + _IN_CHUNK]))
+                        .values(status=TOLD)
+                    )
+        return seq
+
+    def abandon_expired(self, now: float) -> list[StoredAssignment]:
+        where = (
+            assignments.c.curriculum_id == self._cid,
+            assignments.c.status == OPEN,
+            assignments.c.expires < now,
+        )
+        found = [_stored(r) for r in self._conn.execute(select(assignments).where(*where))]
+        if found:
+            self._conn.execute(update(assignments).where(*where).values(status=ABANDONED))
+        return [StoredAssignment(**{**a.__dict__, "status": ABANDONED}) for a in found]
+
+    def finish(self) -> None:
+        if self._seq != self.last_seq:
+            self._conn.execute(
+                update(curricula)
+                .where(curricula.c.id == self._cid)
+                .values(last_seq=self._seq, next_assignment_id=self._next_id)
+            )
+
+
+def _stored(row: Any) -> StoredAssignment:
+    m = row._mapping
+    return StoredAssignment(
+        id=int(m["id"]),
+        op_seq=int(m["op_seq"]),
+        learner_id=m["learner_id"],
+        task=m["task"],
+        created=float(m["created"]),
+        expires=None if m["expires"] is None else float(m["expires"]),
+        status=int(m["status"]),
+    )
+
+
+def _read_ops(conn: Connection, cid: int, after: int, upto: int) -> Iterator[Op]:
+    """Asks and tells with ``after < seq <= upto``, merged in seq order, read in pages."""
+    if upto <= after:
+        return
+    asks: Iterator[Op] = _ask_ops(conn, cid, after, upto)
+    tells: Iterator[Op] = _tell_ops(conn, cid, after, upto)
+    yield from heapq.merge(asks, tells, key=_seq_of)
+
+
+def _seq_of(op: Op) -> int:
+    return op.seq
+
+
+def _ask_ops(conn: Connection, cid: int, after: int, upto: int) -> Iterator[AskOp]:
+    start = conn.execute(
+        text(
+            "SELECT MIN(id) FROM teachkit_assignments "
+            "WHERE curriculum_id = :c AND op_seq > :s AND op_seq <= :u"
+        ),
+        {"c": cid, "s": after, "u": upto},
+    ).scalar()
+    if start is None:
+        return
+    last_id = int(start) - 1
+    current: AskOp | None = None
+    while True:
+        rows = conn.execute(
+            text(
+                "SELECT op_seq, id, learner_id, task FROM teachkit_assignments "
+                "WHERE curriculum_id = :c AND id > :i AND op_seq <= :u ORDER BY id LIMIT :l"
+            ),
+            {"c": cid, "i": last_id, "u": upto, "l": PAGE},
+        ).all()
+        for seq, aid, lid, task in rows:
+            if current is not None and current.seq == seq:
+                current.tasks.append(task)
+            else:
+                if current is not None:
+                    yield current
+                current = AskOp(int(seq), lid, [task], int(aid))
+        if len(rows) < PAGE:
+            break
+        last_id = int(rows[-1][1])
+    if current is not None:
+        yield current
+
+
+def _tell_ops(conn: Connection, cid: int, after: int, upto: int) -> Iterator[TellOp]:
+    carry: EventRows | None = None
+    for page in _event_pages(conn, cid, after, upto, None):
+        if carry is not None:
+            page = EventRows.concat([carry, page])
+        cuts = np.flatnonzero(np.diff(page.seq)) + 1
+        starts = [0, *cuts.tolist()]
+        # The last op of a page may continue on the next page: hold it back.
+        for a, b in itertools.pairwise(starts):
+            yield TellOp(int(page.seq[a]), page.slice(a, b))
+        carry = page.slice(starts[-1], len(page))
+    if carry is not None and len(carry):
+        yield TellOp(int(carry.seq[0]), carry)
+
+
+def _event_pages(
+    conn: Connection, cid: int, after: int, upto: int | None, learner_id: str | None
+) -> Iterator[EventRows]:
+    last = (after, -1)
+    while True:
+        sql = (
+            f"SELECT {_EVENT_COLS} FROM teachkit_events WHERE curriculum_id = :c "
+            "AND (op_seq, pos) > (:s, :p)"
+        )
+        params: dict[str, Any] = {"c": cid, "s": last[0], "p": last[1], "l": PAGE}
+        if upto is not None:
+            sql += " AND op_seq <= :u"
+            params["u"] = upto
+        if learner_id is not None:
+            sql += " AND learner_id = :lid"
+            params["lid"] = learner_id
+        rows = conn.execute(text(sql + " ORDER BY op_seq, pos LIMIT :l"), params).all()
+        if not rows:
+            return
+        yield _rows_to_columns(rows)
+        if len(rows) < PAGE:
+            return
+        last = (int(rows[-1][0]), int(rows[-1][1]))
+
+
+def _rows_to_columns(rows: Sequence[Any]) -> EventRows:
+    cols = list(zip(*rows))
+    f = np.float64
+    return EventRows(
+        seq=np.asarray(cols[0], dtype=np.int64),
+        learner_ids=list(cols[2]),
+        tasks=list(cols[3]),
+        score=np.array(cols[4], dtype=f),
+        reward=np.array(cols[5], dtype=f),
+        success=np.array(cols[6], dtype=f),
+        duration=np.array(cols[7], dtype=f),
+        time=np.array(cols[8], dtype=f),
+        rewards=list(cols[9]),
+        advantages=list(cols[10]),
+        assignment_ids=np.array([-1 if a is None else a for a in cols[11]], dtype=np.int64),
+    )

@@ -1,0 +1,29 @@
+"""Uniform: every task equally likely (domain randomization on Box spaces)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from teachkit.teachers._base import BaseTeacher
+
+
+class Uniform(BaseTeacher):
+    """Draw every task uniformly at random; outcomes are ignored.
+
+    The baseline every adaptive teacher must beat. On a :class:`~teachkit.spaces.Box`
+    space this is domain randomization (Tobin et al. 2017): task parameters drawn
+    uniformly within the bounds.
+
+    Example:
+        >>> import teachkit as tk
+        >>> teacher = tk.teachers.Uniform(tk.spaces.Discrete(["a", "b", "c"]), seed=0)
+        >>> teacher.ask("alice", n=4)
+        ['c', 'b', 'b', 'a']
+
+    References:
+        Tobin et al. (2017). Domain randomization for transferring deep neural networks
+        from simulation to the real world. IROS.
+    """
+
+    def _ask(self, learner_id: str, n: int) -> np.ndarray:
+        return self.space.sample_encoded(self._rng, n)
