@@ -1,0 +1,5 @@
+import sys
+
+from teachkit.cli import main
+
+sys.exit(main())
