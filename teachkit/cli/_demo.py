@@ -58,9 +58,9 @@ def run(args: argparse.Namespace) -> int:
     for learner in speed:
         history = loaded.events(learner)
         stage = loaded.teacher.stage_of(learner)  # type: ignore[attr-defined]
-        correct = sum(e.outcome.score or 0 for e in history)
+        n_correct = sum(e.outcome.score or 0 for e in history)
         print(
-            f"  {learner}: {len(history)} answers, {correct:.0f} correct, "
+            f"  {learner}: {len(history)} answers, {n_correct:.0f} correct, "
             f"now on {order[stage]!r} (stage {stage + 1} of {len(order)})"
         )
     same = loaded.teacher.state_bytes() == teacher.state_bytes()
