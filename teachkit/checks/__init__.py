@@ -1,0 +1,5 @@
+"""Checks a user can run on their own teachers (and learner models) before trusting them."""
+
+from teachkit.checks._teacher import check_teacher
+
+__all__ = ["check_teacher"]

@@ -1,0 +1,43 @@
+"""The one table of string names, used only at the edges (command line, HTTP, config files).
+
+Code passes classes and instances around; people type names. Add a line here when you add
+a teacher or a learner model that users should reach by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from teachkit._validation import did_you_mean
+from teachkit.errors import ValidationError
+
+TEACHERS: dict[str, str] = {
+    "uniform": "teachkit.teachers:Uniform",
+    "sequential": "teachkit.teachers:Sequential",
+}
+"""Teacher name -> ``module:Class``."""
+
+LEARNER_MODELS: dict[str, str] = {}
+"""Learner-model name -> ``module:Class``."""
+
+
+def _resolve(table: dict[str, str], kind: str, name: str) -> Any:
+    key = name.strip().lower()
+    if key not in table:
+        raise ValidationError(
+            f"unknown {kind}",
+            [f"{name!r}{did_you_mean(key, table)}; known: {', '.join(sorted(table))}"],
+        )
+    module, _, qualname = table[key].partition(":")
+    return getattr(importlib.import_module(module), qualname)
+
+
+def teacher_class(name: str) -> Any:
+    """The teacher class registered under ``name`` (case-insensitive)."""
+    return _resolve(TEACHERS, "teacher", name)
+
+
+def learner_model_class(name: str) -> Any:
+    """The learner-model class registered under ``name`` (case-insensitive)."""
+    return _resolve(LEARNER_MODELS, "learner model", name)

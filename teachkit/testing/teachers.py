@@ -1,0 +1,60 @@
+"""Discover every registered teacher and build example instances for conformance tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from teachkit.spaces import Box, Discrete, Space
+from teachkit.teachers import BaseTeacher
+
+
+def example_spaces() -> list[Space]:
+    """The spaces every teacher is tried on: a Discrete one with skills and prerequisites,
+    and a 2-D Box."""
+    return [
+        Discrete(
+            ["count", "add", "sub", "mul", "div", "frac"],
+            skills={
+                "count": ["number"],
+                "add": ["number", "addition"],
+                "sub": ["addition"],
+                "mul": ["multiplication"],
+                "div": ["multiplication"],
+                "frac": ["fractions"],
+            },
+            prerequisites={
+                "addition": ["number"],
+                "multiplication": ["addition"],
+                "fractions": ["multiplication"],
+            },
+        ),
+        Box([0.0, -1.0], [1.0, 1.0], names=["difficulty", "noise"]),
+    ]
+
+
+def all_teachers() -> list[type[BaseTeacher]]:
+    """Every concrete teacher class listed in ``teachkit.teachers.__all__``."""
+    import teachkit.teachers as module
+
+    found = []
+    for name in module.__all__:
+        obj = getattr(module, name)
+        if isinstance(obj, type) and issubclass(obj, BaseTeacher) and obj is not BaseTeacher:
+            found.append(obj)
+    return found
+
+
+def teacher_examples(seed: int = 0) -> Iterator[tuple[str, BaseTeacher]]:
+    """``(test id, instance)`` for every teacher on every space it supports."""
+    for cls in all_teachers():
+        built = False
+        for space in example_spaces():
+            teacher = cls._example(space, seed)
+            if teacher is not None:
+                built = True
+                yield f"{cls.__name__}-{type(space).__name__}", teacher
+        if not built:
+            raise AssertionError(
+                f"{cls.__name__}._example() returned None for every example space; "
+                "a teacher must support at least one of them"
+            )
