@@ -108,10 +108,14 @@ class Discrete(Space):
         self.prerequisite_level: Literal["tasks", "skills"] | None = (
             level if prerequisites else None
         )
-        nodes = self.skill_names if level == "skills" else self._names
-        self._prereqs = normalize_prerequisites(
-            prerequisites, list(nodes), kind=level[:-1] if level else "task", subject=subject
-        )
+        self._prereqs: dict[str, tuple[str, ...]] = {}
+        if prerequisites:
+            nodes = self.skill_names if level == "skills" else self._names
+            self._prereqs = normalize_prerequisites(
+                prerequisites, list(nodes), kind=level[:-1] if level else "task", subject=subject
+            )
+        elif prerequisites is not None and not isinstance(prerequisites, Mapping):
+            normalize_prerequisites(prerequisites, [], kind="task", subject=subject)
 
     @staticmethod
     def _check_names(subject: str, tasks: Any) -> tuple[str, ...]:

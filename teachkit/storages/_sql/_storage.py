@@ -63,6 +63,7 @@ from teachkit.storages._sql._migrate import ensure_schema
 from teachkit.storages._sql._schema import assignments, curricula, events, snapshots
 
 PAGE = 50_000
+_MAX_POS = 2**31 - 1
 _IN_CHUNK = 500
 _EVENT_COLS = (
     "op_seq, pos, learner_id, task, score, reward, success, duration, time, "
@@ -553,7 +554,7 @@ def _tell_ops(conn: Connection, cid: int, after: int, upto: int) -> Iterator[Tel
 def _event_pages(
     conn: Connection, cid: int, after: int, upto: int | None, learner_id: str | None
 ) -> Iterator[EventRows]:
-    last = (after, -1)
+    last = (after, _MAX_POS)  # start after every row of op `after`
     while True:
         sql = (
             f"SELECT {_EVENT_COLS} FROM teachkit_events WHERE curriculum_id = :c "
