@@ -300,7 +300,7 @@ class Discrete(Space):
 
     def decode(self, encoded: np.ndarray) -> list[Any]:
         if self._counted:
-            return [str(int(i)) for i in np.asarray(encoded).ravel()]
+            return list(map(str, np.asarray(encoded).ravel().tolist()))
         names = self._names
         return [names[i] for i in np.asarray(encoded).ravel().tolist()]
 
