@@ -70,6 +70,8 @@ def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
     """Return ``value`` as an int, or raise a ValidationError naming the parameter."""
     from teachkit.errors import ValidationError
 
+    if type(value) is int and value >= minimum:
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValidationError(name, [f"expected an integer >= {minimum}, got {value!r}"])
     return int(value)

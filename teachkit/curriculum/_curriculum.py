@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,7 +17,6 @@ from teachkit._time import from_timestamp, utcnow
 from teachkit._validation import check_learner_id, check_positive_int, preview
 from teachkit._version import __version__
 from teachkit.curriculum._assignments import AssignmentBatch
-from teachkit.curriculum._convert import batch_to_rows, rows_to_batch, tasks_to_text, text_to_tasks
 from teachkit.errors import (
     AssignmentFinishedError,
     CurriculumExistsError,
@@ -26,6 +24,7 @@ from teachkit.errors import (
     UnknownAssignmentError,
     ValidationError,
 )
+from teachkit.spaces import Discrete
 from teachkit.storages import BaseStorage, get_storage
 from teachkit.storages._base import TOLD, AskOp, CurriculumInfo, Op, StoredAssignment, Transaction
 from teachkit.teachers import BaseTeacher
@@ -192,7 +191,24 @@ class Curriculum:
     # -- asking ---------------------------------------------------------------------------
     def ask(self, learner_id: str) -> Assignment:
         """Hand ``learner_id`` one task chosen by the teacher."""
-        return self.ask_many(learner_id, 1)[0]
+        check_learner_id(learner_id)
+        now_dt = self._now()
+        now = now_dt.timestamp()
+        expires = None if self._lease is None else now + self._lease
+        with _Op(self, now) as tx:
+            self._mutating = True
+            encoded = self._teacher.ask_encoded(learner_id, 1)
+            texts = self._space.to_text(encoded)
+            seq, first = tx.append_ask(learner_id, texts, now, expires)
+        self._done(seq)
+        return Assignment(
+            id=first,
+            learner_id=learner_id,
+            task=texts[0] if isinstance(self._space, Discrete) else self._space.decode(encoded)[0],
+            created=now_dt,
+            expires=None if expires is None else from_timestamp(expires),
+            curriculum=self.name,
+        )
 
     def ask_many(self, learner_id: str, n: int) -> AssignmentBatch:
         """Hand ``learner_id`` ``n`` tasks at once (one op; the fast path for machines)."""
@@ -201,10 +217,10 @@ class Curriculum:
         now_dt = self._now()
         now = now_dt.timestamp()
         expires = None if self._lease is None else now + self._lease
-        with self._op(now) as tx:
+        with _Op(self, now) as tx:
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, n)
-            texts = tasks_to_text(self._space, encoded)
+            texts = self._space.to_text(encoded)
             seq, first = tx.append_ask(learner_id, texts, now, expires)
         self._done(seq)
         return AssignmentBatch(
@@ -238,19 +254,33 @@ class Curriculum:
         if isinstance(assignment, Assignment) and (
             not assignment.curriculum or assignment.curriculum == self.name
         ):
-            ids = np.array([assignment.id], dtype=np.int64)
+            aid = assignment.id
         else:
-            ids = self._ids([assignment], "tell")
-        batch = self._tell(ids, OutcomeBatch.from_outcomes([outcome]), skip_if_finished)
-        if batch is None:
-            return None
-        return Event(
-            learner_id=str(batch.learner_ids[0]),
-            task=self._space.decode(batch.tasks)[0],
-            outcome=outcome,
-            time=from_timestamp(float(batch.time[0])),
-            assignment_id=int(ids[0]),
-        )
+            aid = int(self._ids([assignment], "tell")[0])
+        now = self._now().timestamp()
+        when = now if outcome.time is None else outcome.time.timestamp()
+        with _Op(self, now) as tx:
+            found = tx.lookup(np.array([aid]))
+            status = int(found.status[0])
+            if status < 0:
+                raise self._unknown([aid])
+            if status == TOLD:
+                if skip_if_finished:
+                    return None
+                raise self._finished([aid])
+            text, learner = found.tasks[0], found.learner_ids[0]
+            assert text is not None and learner is not None
+            encoded = self._space.from_text([text])
+            batch = EventBatch.one(
+                learner_id=learner, task=encoded, outcome=outcome, time=when, assignment_id=aid
+            )
+            self._teacher.validate(batch)
+            seq = tx.append_tell(batch, [text])
+            self._mutating = True
+            self._teacher.tell(batch)
+        self._done(seq)
+        task = text if isinstance(self._space, Discrete) else self._space.decode(encoded)[0]
+        return Event(learner, task, outcome, from_timestamp(when), aid)
 
     def tell_many(
         self,
@@ -326,8 +356,8 @@ class Curriculum:
             assignment_ids=[-1],
         )
         self._teacher.validate(batch)
-        with self._op(now) as tx:
-            seq = tx.append_tell(batch_to_rows(batch, tasks_to_text(self._space, encoded)))
+        with _Op(self, now) as tx:
+            seq = tx.append_tell(batch, self._space.to_text(encoded))
             self._mutating = True
             self._teacher.tell(batch)
         self._done(seq)
@@ -363,6 +393,18 @@ class Curriculum:
             )
         return arr
 
+    def _unknown(self, ids: list[int]) -> UnknownAssignmentError:
+        return UnknownAssignmentError(
+            f"curriculum {self.name!r} never handed out assignment ids {preview(ids)}; "
+            "tell ids returned by this curriculum's ask"
+        )
+
+    def _finished(self, ids: list[int]) -> AssignmentFinishedError:
+        return AssignmentFinishedError(
+            f"assignments {preview(ids)} were already told; pass skip_if_finished=True to "
+            "ignore repeated tells"
+        )
+
     def _check_own(self, curriculum: str, where: str) -> None:
         if curriculum and curriculum != self.name:
             raise ValidationError(
@@ -379,7 +421,7 @@ class Curriculum:
         """Record outcomes for assignment ids. ``known`` is the batch this curriculum
         handed out for exactly these ids: its learner and tasks need no lookup."""
         now = self._now().timestamp()
-        with self._op(now) as tx:
+        with _Op(self, now) as tx:
             if known is not None:
                 status = tx.statuses(ids)
             else:
@@ -387,17 +429,11 @@ class Curriculum:
                 status = found.status
             unknown = status < 0
             if unknown.any():
-                raise UnknownAssignmentError(
-                    f"curriculum {self.name!r} never handed out assignment ids "
-                    f"{preview(ids[unknown].tolist())}; tell ids returned by this curriculum's ask"
-                )
+                raise self._unknown(ids[unknown].tolist())
             keep = status != TOLD
             keep_all = bool(keep.all())
             if not keep_all and not skip:
-                raise AssignmentFinishedError(
-                    f"assignments {preview(ids[~keep].tolist())} were already told; pass "
-                    "skip_if_finished=True to ignore repeated tells"
-                )
+                raise self._finished(ids[~keep].tolist())
             if not keep_all and not keep.any():
                 return None
             if known is not None:
@@ -408,7 +444,7 @@ class Curriculum:
             else:
                 texts = found.tasks  # type: ignore[assignment]
                 learners = found.learner_ids
-                encoded = text_to_tasks(self._space, texts)
+                encoded = self._space.from_text(texts)
             batch = EventBatch.build(
                 learner_ids=learners,
                 tasks=encoded,
@@ -420,7 +456,7 @@ class Curriculum:
                 batch = batch.take(keep)
                 texts = [t for t, k in zip(texts, keep.tolist()) if k]
             self._teacher.validate(batch)
-            seq = tx.append_tell(batch_to_rows(batch, texts))
+            seq = tx.append_tell(batch, texts)
             self._mutating = True
             self._teacher.tell(batch)
         self._done(seq)
@@ -431,7 +467,7 @@ class Curriculum:
         """Abandon every open assignment whose lease has ended; report and return them."""
         now = self._now().timestamp()
         self._next_expiry_check = float("-inf")
-        with self._op(now):
+        with _Op(self, now):
             pass
         return self._last_abandoned
 
@@ -454,7 +490,7 @@ class Curriculum:
         return Assignment(
             id=row.id,
             learner_id=row.learner_id,
-            task=self._space.decode(text_to_tasks(self._space, [row.task]))[0],
+            task=self._space.decode(self._space.from_text([row.task]))[0],
             created=from_timestamp(row.created),
             expires=None if row.expires is None else from_timestamp(row.expires),
             curriculum=self.name,
@@ -466,7 +502,7 @@ class Curriculum:
         rows = self._storage.read_events(self._info.id, learner_id)
         if not len(rows):
             return []
-        return rows_to_batch(self._space, rows).events(self._space)
+        return rows.to_batch(self._space).events(self._space)
 
     def assignments(self, learner_id: str | None = None) -> list[Assignment]:
         """Assignments still open (of one learner, if given)."""
@@ -491,35 +527,6 @@ class Curriculum:
         if now.tzinfo is None:
             raise ValidationError("clock", ["expected a timezone-aware datetime, got a naive one"])
         return now
-
-    @contextmanager
-    def _op(self, now: float) -> Iterator[Transaction]:
-        """Lock, catch up on ops written elsewhere, expire leases, then do one op."""
-        with self._lock:
-            if self._stale:
-                self._reload()
-            self._mutating = False
-            self._last_abandoned = []
-            abandoned: list[StoredAssignment] = []
-            try:
-                with self._storage.transaction(self._info.id) as tx:
-                    if tx.last_seq > self._applied:
-                        self._replay(tx.read_ops(self._applied))
-                    if self._lease is not None and now >= self._next_expiry_check:
-                        abandoned = tx.abandon_expired(now)
-                        self._next_expiry_check = now + self._expiry_interval()
-                    yield tx
-            except BaseException:
-                if self._mutating:
-                    self._stale = True  # the teacher moved but the op was not stored
-                raise
-            finally:
-                self._mutating = False
-            self._report_abandoned(abandoned)
-
-    def _expiry_interval(self) -> float:
-        assert self._lease is not None
-        return min(1.0, self._lease / 10)
 
     def _done(self, seq: int) -> None:
         self._applied = seq
@@ -548,18 +555,18 @@ class Curriculum:
         for op in ops:
             if isinstance(op, AskOp):
                 got = self._teacher.ask_encoded(op.learner_id, len(op.tasks))
-                if not self._mismatch_warned and tasks_to_text(self._space, got) != op.tasks:
+                if not self._mismatch_warned and self._space.to_text(got) != op.tasks:
                     self._mismatch_warned = True
                     warnings.warn(
                         f"curriculum {self.name!r}: replaying ask op {op.seq} chose "
-                        f"{preview(tasks_to_text(self._space, got), 3)} where the log recorded "
+                        f"{preview(self._space.to_text(got), 3)} where the log recorded "
                         f"{preview(op.tasks, 3)}; the log is kept, but the teacher's state may "
                         "differ from the original (did its code or configuration change?)",
                         ReplayMismatchWarning,
                         stacklevel=3,
                     )
             else:
-                self._teacher.tell(rows_to_batch(self._space, op.rows))
+                self._teacher.tell(op.to_batch(self._space))
             self._applied = op.seq
 
     def close(self) -> None:
@@ -570,6 +577,64 @@ class Curriculum:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _Op:
+    """One op of a curriculum, as a context manager around a storage transaction.
+
+    On enter: take the curriculum's lock, rebuild a stale teacher, catch up on ops other
+    handles wrote, abandon expired assignments. On exit: commit (or roll back), and if
+    the teacher moved but the op was not stored, mark it stale so the next op rebuilds
+    it from the log. A class, not a generator: this runs twice per ask+tell.
+    """
+
+    __slots__ = ("_abandoned", "_cur", "_now", "_tx")
+
+    def __init__(self, cur: Curriculum, now: float) -> None:
+        self._cur = cur
+        self._now = now
+
+    def __enter__(self) -> Transaction:
+        cur = self._cur
+        cur._lock.acquire()
+        try:
+            if cur._stale:
+                cur._reload()
+            cur._mutating = False
+            cur._last_abandoned = []
+            self._abandoned: list[StoredAssignment] = []
+            self._tx = cur._storage.transaction(cur._info.id)
+            tx = self._tx.__enter__()
+            try:
+                if tx.last_seq > cur._applied:
+                    cur._replay(tx.read_ops(cur._applied))
+                if cur._lease is not None and self._now >= cur._next_expiry_check:
+                    self._abandoned = tx.abandon_expired(self._now)
+                    cur._next_expiry_check = self._now + min(1.0, cur._lease / 10)
+            except BaseException as exc:
+                self._tx.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+            return tx
+        except BaseException:
+            cur._lock.release()
+            raise
+
+    def __exit__(self, kind: Any, value: Any, tb: Any) -> None:
+        cur = self._cur
+        try:
+            self._tx.__exit__(kind, value, tb)
+        except BaseException:
+            if cur._mutating:
+                cur._stale = True
+            raise
+        else:
+            if kind is not None and cur._mutating:
+                cur._stale = True  # the teacher moved but the op was not stored
+        finally:
+            cur._mutating = False
+            cur._lock.release()
+        if kind is None:
+            cur._report_abandoned(self._abandoned)
 
 
 def _check_name(name: Any) -> None:

@@ -48,6 +48,14 @@ class Space(ABC):
         """An encoded array back to a list of public tasks."""
 
     @abstractmethod
+    def to_text(self, encoded: np.ndarray) -> list[str]:
+        """Encoded tasks as the text storages keep (a name, or a JSON list of floats)."""
+
+    @abstractmethod
+    def from_text(self, texts: list[str]) -> np.ndarray:
+        """Stored texts back to encoded tasks; raises ValidationError for outsiders."""
+
+    @abstractmethod
     def check_encoded(self, encoded: np.ndarray, n: int) -> np.ndarray:
         """Validate ``n`` encoded tasks produced by a teacher; return them normalized."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -150,6 +151,14 @@ class Box(Space):
     def decode(self, encoded: np.ndarray) -> list[Any]:
         arr = np.asarray(encoded, dtype=np.float64).reshape(-1, self.dim)
         return [tuple(row) for row in arr.tolist()]
+
+    def to_text(self, encoded: np.ndarray) -> list[str]:
+        return [json.dumps(row) for row in np.asarray(encoded, dtype=np.float64).tolist()]
+
+    def from_text(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.empty((0, self.dim), dtype=np.float64)
+        return self.encode([tuple(json.loads(t)) for t in texts])
 
     def check_encoded(self, encoded: np.ndarray, n: int) -> np.ndarray:
         arr = np.asarray(encoded, dtype=np.float64)

@@ -20,13 +20,19 @@ A storage implements two small classes:
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from teachkit._batch import EventBatch, filled
+
+if TYPE_CHECKING:
+    from teachkit.spaces import Space
 
 OPEN, TOLD, ABANDONED = 0, 1, 2
 STATUS_NAMES = {OPEN: "open", TOLD: "told", ABANDONED: "abandoned"}
@@ -78,6 +84,40 @@ class EventRows:
 
     def __len__(self) -> int:
         return len(self.tasks)
+
+    @staticmethod
+    def from_batch(batch: EventBatch, tasks: list[str], seq: int = 0) -> EventRows:
+        """Rows for a batch whose tasks are already in stored text form."""
+        return EventRows(
+            seq=filled(len(batch), seq, np.int64),
+            learner_ids=batch.learner_ids.tolist(),
+            tasks=tasks,
+            score=batch.score,
+            reward=batch.reward,
+            success=batch.success,
+            duration=batch.duration,
+            time=batch.time,
+            rewards=_vectors_to_json(batch.rewards),
+            advantages=_vectors_to_json(batch.advantages),
+            assignment_ids=batch.assignment_ids,
+        )
+
+    def to_batch(self, space: Space) -> EventBatch:
+        """The EventBatch these rows were made from (what the teacher was told)."""
+        return EventBatch(
+            learner_ids=np.asarray(self.learner_ids, dtype=object),
+            tasks=space.from_text(self.tasks),
+            score=self.score,
+            reward=self.reward,
+            success=self.success,
+            duration=self.duration,
+            time=self.time,
+            assignment_ids=self.assignment_ids,
+            rewards=tuple(None if t is None else np.asarray(json.loads(t)) for t in self.rewards),
+            advantages=tuple(
+                None if t is None else np.asarray(json.loads(t)) for t in self.advantages
+            ),
+        )
 
     def slice(self, start: int, stop: int) -> EventRows:
         return EventRows(
@@ -152,12 +192,43 @@ class AskOp:
     first_id: int
 
 
-@dataclass(frozen=True)
 class TellOp:
-    """One recorded tell (a single tell or one ``tell_many`` batch)."""
+    """One recorded tell (a single tell or one ``tell_many`` batch).
 
-    seq: int
-    rows: EventRows
+    A storage gives either its ``rows`` or, when it kept the EventBatch itself (in memory),
+    the ``batch`` and its task texts; the other form is made on demand.
+    """
+
+    __slots__ = ("_rows", "_tasks", "batch", "seq")
+
+    def __init__(
+        self,
+        seq: int,
+        rows: EventRows | None = None,
+        *,
+        batch: EventBatch | None = None,
+        tasks: list[str] | None = None,
+    ) -> None:
+        if rows is None and (batch is None or tasks is None):
+            raise ValueError("a TellOp needs rows, or a batch and its task texts")
+        self.seq = seq
+        self._rows = rows
+        self.batch = batch
+        self._tasks = tasks
+
+    @property
+    def rows(self) -> EventRows:
+        if self._rows is None:
+            assert self.batch is not None and self._tasks is not None
+            self._rows = EventRows.from_batch(self.batch, self._tasks, self.seq)
+        return self._rows
+
+    def to_batch(self, space: Space) -> EventBatch:
+        """What the teacher was told."""
+        return self.batch if self.batch is not None else self.rows.to_batch(space)
+
+    def __repr__(self) -> str:
+        return f"TellOp(seq={self.seq}, events={len(self.rows)})"
 
 
 Op = AskOp | TellOp
@@ -191,11 +262,11 @@ class Transaction(ABC):
         """Record an ask op; returns ``(seq, first_assignment_id)``."""
 
     @abstractmethod
-    def append_tell(self, rows: EventRows) -> int:
-        """Record a tell op (``rows.seq`` is ignored); mark its assignments told.
+    def append_tell(self, batch: EventBatch, tasks: list[str]) -> int:
+        """Record a tell op and mark its assignments told; returns the op's sequence number.
 
-        Returns the op's sequence number. The caller has checked that every assignment in
-        ``rows`` exists and is not already told.
+        ``tasks`` are the batch's tasks in stored text form. The caller has checked that
+        every assignment in the batch exists and is not already told.
         """
 
     @abstractmethod
@@ -264,3 +335,9 @@ class BaseStorage(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _vectors_to_json(vectors: tuple[np.ndarray | None, ...]) -> list[str | None]:
+    if all(v is None for v in vectors):
+        return [None] * len(vectors)
+    return [None if v is None else json.dumps(v.tolist()) for v in vectors]

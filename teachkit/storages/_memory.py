@@ -6,12 +6,12 @@ import heapq
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from teachkit._batch import EventBatch
 from teachkit._validation import did_you_mean
 from teachkit.errors import CurriculumExistsError, CurriculumNotFoundError
 from teachkit.storages._base import (
@@ -61,13 +61,35 @@ class _Curriculum:
 
 
 class _MemoryTransaction(Transaction):
-    def __init__(self, cur: _Curriculum) -> None:
-        self._cur = cur
+    """Holds the storage's lock from ``__enter__`` to ``__exit__``; writes are buffered and
+    applied only when the block ends without an exception."""
+
+    def __init__(self, storage: InMemoryStorage, curriculum_id: int) -> None:
+        self._storage = storage
+        self._cid = curriculum_id
+
+    def __enter__(self) -> _MemoryTransaction:
+        self._storage._lock.acquire()
+        try:
+            cur = self._cur = self._storage._get(self._cid)
+        except BaseException:
+            self._storage._lock.release()
+            raise
         self.last_seq = cur.last_seq
         self._pending: list[Callable[[], None]] = []
         self._next_seq = cur.last_seq
         self._next_id = len(cur.a_seq) + 1
         self._popped: list[tuple[float, int]] = []
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        try:
+            if kind is None:
+                self.commit()
+            else:
+                self.rollback()
+        finally:
+            self._storage._lock.release()
 
     def read_ops(self, after: int) -> list[Op]:
         return self._cur.ops[after : self.last_seq]
@@ -75,28 +97,27 @@ class _MemoryTransaction(Transaction):
     def lookup(self, ids: np.ndarray) -> AssignmentLookup:
         cur = self._cur
         n = len(cur.a_seq)
-        ok = (ids >= 1) & (ids <= n)
-        status = self.statuses(ids)
-        if ok.all():
-            pos = (ids - 1).tolist()
-            return AssignmentLookup(
-                status, [cur.a_learner[i] for i in pos], [cur.a_task[i] for i in pos]
-            )
         pos = [i - 1 if 1 <= i <= n else -1 for i in ids.tolist()]
         return AssignmentLookup(
-            status,
+            self.statuses(ids),
             [cur.a_learner[i] if i >= 0 else None for i in pos],
             [cur.a_task[i] if i >= 0 else None for i in pos],
         )
 
     def statuses(self, ids: np.ndarray) -> np.ndarray:
-        n = len(self._cur.a_seq)
+        cur = self._cur
+        n = len(cur.a_seq)
+        if len(ids) <= 16:  # plain Python beats numpy's per-call overhead on a few ids
+            status = cur.a_status
+            return np.array(
+                [status[i - 1] if 1 <= i <= n else -1 for i in ids.tolist()], dtype=np.int16
+            )
         ok = (ids >= 1) & (ids <= n)
-        status = np.full(len(ids), -1, dtype=np.int16)
-        view = np.frombuffer(self._cur.a_status, dtype=np.uint8)
-        status[ok] = view[ids[ok] - 1]
-        del view
-        return status
+        out = np.full(len(ids), -1, dtype=np.int16)
+        view = np.frombuffer(cur.a_status, dtype=np.uint8)
+        out[ok] = view[ids[ok] - 1]
+        del view  # release the buffer so the bytearray can grow again
+        return out
 
     def append_ask(
         self, learner_id: str, tasks: list[str], created: float, expires: float | None
@@ -122,17 +143,21 @@ class _MemoryTransaction(Transaction):
         self._pending.append(apply)
         return seq, first
 
-    def append_tell(self, rows: EventRows) -> int:
+    def append_tell(self, batch: EventBatch, tasks: list[str]) -> int:
         self._next_seq += 1
         seq = self._next_seq
         cur = self._cur
-        stored = EventRows(**{**rows.__dict__, "seq": np.full(len(rows), seq, dtype=np.int64)})
-
-        told = rows.assignment_ids[rows.assignment_ids > 0] - 1
+        op = TellOp(seq, batch=batch, tasks=tasks)
+        ids = batch.assignment_ids
 
         def apply() -> None:
-            cur.ops.append(TellOp(seq, stored))
-            if len(told):
+            cur.ops.append(op)
+            if len(ids) <= 16:
+                for aid in ids.tolist():
+                    if aid > 0:
+                        cur.a_status[aid - 1] = TOLD
+            else:
+                told = ids[ids > 0] - 1
                 view = np.frombuffer(cur.a_status, dtype=np.uint8)
                 view[told] = TOLD
                 del view
@@ -226,16 +251,8 @@ class InMemoryStorage(BaseStorage):
                 f"curriculum id {curriculum_id} no longer exists in {self.url}"
             ) from None
 
-    @contextmanager
-    def transaction(self, curriculum_id: int) -> Iterator[_MemoryTransaction]:
-        with self._lock:
-            tx = _MemoryTransaction(self._get(curriculum_id))
-            try:
-                yield tx
-            except BaseException:
-                tx.rollback()
-                raise
-            tx.commit()
+    def transaction(self, curriculum_id: int) -> _MemoryTransaction:
+        return _MemoryTransaction(self, curriculum_id)
 
     def read_ops(self, curriculum_id: int, after: int = 0) -> Iterator[Op]:
         with self._lock:

@@ -18,7 +18,7 @@ class Uniform(BaseTeacher):
         >>> import teachkit as tk
         >>> teacher = tk.teachers.Uniform(tk.spaces.Discrete(["a", "b", "c"]), seed=0)
         >>> teacher.ask("alice", n=4)
-        ['c', 'b', 'b', 'a']
+        ['b', 'a', 'a', 'a']
 
     References:
         Tobin et al. (2017). Domain randomization for transferring deep neural networks

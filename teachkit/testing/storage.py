@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from teachkit._batch import EventBatch
 from teachkit.errors import CurriculumExistsError, CurriculumNotFoundError
 from teachkit.storages._base import (
     ABANDONED,
@@ -26,7 +27,6 @@ from teachkit.storages._base import (
     TOLD,
     AskOp,
     BaseStorage,
-    EventRows,
     TellOp,
 )
 
@@ -39,22 +39,27 @@ def rows(
     assignment_ids: list[int],
     *,
     score: list[float] | None = None,
-    rewards: list[str | None] | None = None,
-) -> EventRows:
-    """Event rows for tests (scores default to 1.0, other columns partly missing)."""
+    rewards: list[list[float] | None] | None = None,
+) -> tuple[EventBatch, list[str]]:
+    """``(batch, task texts)`` for ``append_tell`` (scores default to 1.0, other columns
+    partly missing)."""
     n = len(tasks)
-    return EventRows(
-        seq=np.zeros(n, dtype=np.int64),
-        learner_ids=learners,
-        tasks=tasks,
-        score=np.array(score if score is not None else [1.0] * n, dtype=np.float64),
-        reward=np.array([NAN if i % 2 else 0.5 * i for i in range(n)], dtype=np.float64),
-        success=np.array([1.0, 0.0, NAN][:n] + [NAN] * max(0, n - 3), dtype=np.float64),
-        duration=np.full(n, NAN),
-        time=np.arange(n, dtype=np.float64) + 1.7e9,
-        rewards=rewards if rewards is not None else [None] * n,
-        advantages=[None] * n,
-        assignment_ids=np.asarray(assignment_ids, dtype=np.int64),
+    return (
+        EventBatch(
+            learner_ids=np.array(learners, dtype=object),
+            tasks=np.arange(n),  # storages keep the task texts, not the encoded tasks
+            score=np.array(score if score is not None else [1.0] * n, dtype=np.float64),
+            reward=np.array([NAN if i % 2 else 0.5 * i for i in range(n)], dtype=np.float64),
+            success=np.array([1.0, 0.0, NAN][:n] + [NAN] * max(0, n - 3), dtype=np.float64),
+            duration=np.full(n, NAN),
+            time=np.arange(n, dtype=np.float64) + 1.7e9,
+            assignment_ids=np.asarray(assignment_ids, dtype=np.int64),
+            rewards=tuple(None if r is None else np.asarray(r, dtype=np.float64) for r in rewards)
+            if rewards is not None
+            else (None,) * n,
+            advantages=(None,) * n,
+        ),
+        tasks,
     )
 
 
@@ -114,11 +119,11 @@ class StorageConformance:
         cid = self.new(storage)
         with storage.transaction(cid) as tx:
             tx.append_ask("a", ["t1", "t2", "t3"], 10.0, 20.0)
-        told = rows(
-            ["a", "a"], ["t1", "t3"], [1, 3], score=[0.25, 1.0], rewards=["[1.0, 0.0]", None]
+        told, texts = rows(
+            ["a", "a"], ["t1", "t3"], [1, 3], score=[0.25, 1.0], rewards=[[1.0, 0.0], None]
         )
         with storage.transaction(cid) as tx:
-            assert tx.append_tell(told) == 2
+            assert tx.append_tell(told, texts) == 2
         with storage.transaction(cid) as tx:
             found = tx.lookup(np.array([3, 2, 1, 99]))
         assert found.status.tolist() == [TOLD, OPEN, TOLD, -1]
@@ -139,7 +144,7 @@ class StorageConformance:
     def test_events_without_assignment(self, storage: BaseStorage) -> None:
         cid = self.new(storage)
         with storage.transaction(cid) as tx:
-            tx.append_tell(rows(["z"], ["t9"], [-1]))
+            tx.append_tell(*rows(["z"], ["t9"], [-1]))
         assert storage.read_events(cid).assignment_ids.tolist() == [-1]
 
     def test_exception_rolls_everything_back(self, storage: BaseStorage) -> None:
@@ -153,7 +158,7 @@ class StorageConformance:
         def failing_op() -> None:
             with storage.transaction(cid) as tx:
                 tx.append_ask("a", ["t2"], 2.0, None)
-                tx.append_tell(rows(["a"], ["t1"], [1]))
+                tx.append_tell(*rows(["a"], ["t1"], [1]))
                 raise Boom
 
         with pytest.raises(Boom):
@@ -174,7 +179,7 @@ class StorageConformance:
                     tx.append_ask(f"l{i}", [f"t{i}"], float(i), None)
                     next_id += 1
                 else:
-                    tx.append_tell(rows([f"l{i}"], [f"t{i}"], [-1]))
+                    tx.append_tell(*rows([f"l{i}"], [f"t{i}"], [-1]))
         ops = list(storage.read_ops(cid))
         assert [op.seq for op in ops] == list(range(1, len(script) + 1))
         assert ["ask" if isinstance(op, AskOp) else "tell" for op in ops] == script
@@ -193,7 +198,7 @@ class StorageConformance:
             tx.append_ask("b", ["t3"], 0.0, 50.0)
             tx.append_ask("c", ["t4"], 0.0, None)
         with storage.transaction(cid) as tx:
-            tx.append_tell(rows(["a"], ["t1"], [1]))
+            tx.append_tell(*rows(["a"], ["t1"], [1]))
         with storage.transaction(cid) as tx:
             assert tx.abandon_expired(4.0) == []
         with storage.transaction(cid) as tx:
@@ -217,7 +222,7 @@ class StorageConformance:
             tx.append_ask("a", ["t1"], 0.0, 1.0)
         with storage.transaction(cid) as tx:
             tx.abandon_expired(2.0)
-            tx.append_tell(rows(["a"], ["t1"], [1]))
+            tx.append_tell(*rows(["a"], ["t1"], [1]))
         with storage.transaction(cid) as tx:
             assert tx.lookup(np.array([1])).status.tolist() == [TOLD]
 
@@ -231,7 +236,7 @@ class StorageConformance:
     def test_read_events_of_one_learner(self, storage: BaseStorage) -> None:
         cid = self.new(storage)
         with storage.transaction(cid) as tx:
-            tx.append_tell(rows(["a", "b", "a"], ["t1", "t2", "t3"], [-1, -1, -1]))
+            tx.append_tell(*rows(["a", "b", "a"], ["t1", "t2", "t3"], [-1, -1, -1]))
         assert storage.read_events(cid, "a").tasks == ["t1", "t3"]
         assert storage.read_events(cid, "nobody").tasks == []
 
@@ -243,7 +248,7 @@ class StorageConformance:
             assert tx.append_ask("a", tasks, 0.0, None) == (1, 1)
         with storage.transaction(cid) as tx:
             ids = np.arange(1, n + 1)
-            tx.append_tell(rows(["a"] * n, tasks, ids.tolist(), score=list(np.linspace(0, 1, n))))
+            tx.append_tell(*rows(["a"] * n, tasks, ids.tolist(), score=list(np.linspace(0, 1, n))))
         with storage.transaction(cid) as tx:
             assert (tx.lookup(np.arange(1, n + 1)).status == TOLD).all()
             odd = np.arange(1, n + 1, 7)  # not contiguous: looked up in chunks

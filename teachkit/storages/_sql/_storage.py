@@ -37,6 +37,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
+from teachkit._batch import EventBatch
 from teachkit._validation import did_you_mean
 from teachkit.errors import (
     CurriculumExistsError,
@@ -58,6 +59,7 @@ from teachkit.storages._base import (
     StoredAssignment,
     TellOp,
     Transaction,
+    _vectors_to_json,
 )
 from teachkit.storages._sql._migrate import ensure_schema
 from teachkit.storages._sql._schema import assignments, curricula, events, snapshots
@@ -139,6 +141,10 @@ class SQLStorage(BaseStorage):
         self._engine = create_engine(parsed, **kwargs)
         if self._sqlite:
             self._install_sqlite_hooks(synchronous.upper(), busy_timeout, parsed.database)
+        self._lock_sql = (
+            "SELECT last_seq, next_assignment_id FROM teachkit_curricula WHERE id = "
+            + ("?" if self._sqlite else "%s FOR UPDATE")
+        )
         try:
             ensure_schema(self._engine, self.url)
         except OperationalError as exc:
@@ -241,11 +247,9 @@ class SQLStorage(BaseStorage):
     @contextmanager
     def transaction(self, curriculum_id: int) -> Iterator[Transaction]:
         with self._write() as conn:
-            row = conn.execute(
-                select(curricula.c.last_seq, curricula.c.next_assignment_id)
-                .where(curricula.c.id == curriculum_id)
-                .with_for_update()
-            ).first()
+            # FOR UPDATE takes the curriculum's row lock on PostgreSQL; on SQLite the
+            # BEGIN IMMEDIATE of the write connection already holds the database lock.
+            row = conn.exec_driver_sql(self._lock_sql, (curriculum_id,)).first()
             if row is None:
                 raise CurriculumNotFoundError(
                     f"curriculum id {curriculum_id} no longer exists in {self.url}"
@@ -334,47 +338,43 @@ class SQLStorage(BaseStorage):
 
 
 class _SQLTransaction(Transaction):
+    """The hot path of every op, written as plain SQL: building SQLAlchemy statement
+    objects on each call would cost more than the database work itself."""
+
     def __init__(self, conn: Connection, cid: int, last_seq: int, next_id: int) -> None:
         self._conn = conn
         self._cid = cid
         self.last_seq = last_seq
         self._seq = last_seq
         self._next_id = next_id
+        self._mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+    def _run(self, sql: str, params: tuple[Any, ...]) -> Any:
+        return self._conn.exec_driver_sql(sql.replace("?", self._mark), params)
+
+    def _assignment_rows(self, columns: str, ids: np.ndarray) -> list[Any]:
+        """Rows of the assignments with these ids: one range query when the ids are
+        (nearly) contiguous, as batches are; otherwise chunks of IN lists."""
+        if not len(ids):
+            return []
+        lo, hi = int(ids.min()), int(ids.max())
+        base = f"SELECT {columns} FROM teachkit_assignments WHERE curriculum_id = ? AND "
+        if hi - lo < 4 * len(ids) + 64:
+            return list(self._run(base + "id BETWEEN ? AND ?", (self._cid, lo, hi)).fetchall())
+        rows: list[Any] = []
+        wanted = ids.tolist()
+        for k in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[k : k + _IN_CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            rows += self._run(base + f"id IN ({marks})", (self._cid, *chunk)).fetchall()
+        return rows
 
     def read_ops(self, after: int) -> list[Op]:
         return list(_read_ops(self._conn, self._cid, after, self.last_seq))
 
     def lookup(self, ids: np.ndarray) -> AssignmentLookup:
-        found: dict[int, tuple[int, str, str]] = {}
-        if len(ids):
-            lo, hi = int(ids.min()), int(ids.max())
-            if hi - lo < 4 * len(ids) + 64:
-                rows = self._conn.execute(
-                    select(
-                        assignments.c.id,
-                        assignments.c.status,
-                        assignments.c.learner_id,
-                        assignments.c.task,
-                    ).where(
-                        assignments.c.curriculum_id == self._cid, assignments.c.id.between(lo, hi)
-                    )
-                ).all()
-            else:
-                rows = []
-                wanted = ids.tolist()
-                for k in range(0, len(wanted), _IN_CHUNK):
-                    rows += self._conn.execute(
-                        select(
-                            assignments.c.id,
-                            assignments.c.status,
-                            assignments.c.learner_id,
-                            assignments.c.task,
-                        ).where(
-                            assignments.c.curriculum_id == self._cid,
-                            assignments.c.id.in_(wanted[k : k + _IN_CHUNK]),
-                        )
-                    ).all()
-            found = {int(r[0]): (int(r[1]), r[2], r[3]) for r in rows}
+        rows = self._assignment_rows("id, status, learner_id, task", ids)
+        found = {int(r[0]): (int(r[1]), r[2], r[3]) for r in rows}
         picked = [found.get(i) for i in ids.tolist()]
         return AssignmentLookup(
             status=np.array([-1 if p is None else p[0] for p in picked], dtype=np.int16),
@@ -383,22 +383,17 @@ class _SQLTransaction(Transaction):
         )
 
     def statuses(self, ids: np.ndarray) -> np.ndarray:
-        found: dict[int, int] = {}
-        if len(ids):
-            lo, hi = int(ids.min()), int(ids.max())
-            query = select(assignments.c.id, assignments.c.status).where(
-                assignments.c.curriculum_id == self._cid
-            )
-            if hi - lo < 4 * len(ids) + 64:
-                found = dict(
-                    self._conn.execute(query.where(assignments.c.id.between(lo, hi))).all()
-                )
-            else:
-                wanted = ids.tolist()
-                for k in range(0, len(wanted), _IN_CHUNK):
-                    chunk = wanted[k : k + _IN_CHUNK]
-                    found.update(self._conn.execute(query.where(assignments.c.id.in_(chunk))).all())
+        found = {int(r[0]): int(r[1]) for r in self._assignment_rows("id, status", ids)}
         return np.array([found.get(i, -1) for i in ids.tolist()], dtype=np.int16)
+
+    def _insert_many(
+        self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    ) -> None:
+        """Hand rows straight to the driver's executemany: SQLAlchemy's per-row parameter
+        processing would cost more than the database itself on big batches."""
+        mark = "?" if self._conn.dialect.paramstyle == "qmark" else "%s"
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
+        self._conn.exec_driver_sql(sql, rows)
 
     def append_ask(
         self, learner_id: str, tasks: list[str], created: float, expires: float | None
@@ -406,72 +401,76 @@ class _SQLTransaction(Transaction):
         self._seq += 1
         seq, first = self._seq, self._next_id
         self._next_id += len(tasks)
-        self._conn.execute(
-            insert(assignments),
+        cid = self._cid
+        self._insert_many(
+            "teachkit_assignments",
+            ("curriculum_id", "id", "op_seq", "learner_id", "task", "created", "expires", "status"),
             [
-                {
-                    "curriculum_id": self._cid,
-                    "id": first + i,
-                    "op_seq": seq,
-                    "learner_id": learner_id,
-                    "task": task,
-                    "created": created,
-                    "expires": expires,
-                    "status": OPEN,
-                }
+                (cid, first + i, seq, learner_id, task, created, expires, OPEN)
                 for i, task in enumerate(tasks)
             ],
         )
         return seq, first
 
-    def append_tell(self, rows: EventRows) -> int:
+    def append_tell(self, batch: EventBatch, tasks: list[str]) -> int:
         self._seq += 1
         seq = self._seq
-        n = len(rows)
 
         def nulls(col: np.ndarray) -> list[float | None]:
             return [None if v != v else v for v in col.tolist()]
 
-        score, reward, duration = nulls(rows.score), nulls(rows.reward), nulls(rows.duration)
-        success = [None if v != v else int(v) for v in rows.success.tolist()]
-        aids = rows.assignment_ids.tolist()
-        times = rows.time.tolist()
-        self._conn.execute(
-            insert(events),
-            [
-                {
-                    "curriculum_id": self._cid,
-                    "op_seq": seq,
-                    "pos": i,
-                    "learner_id": rows.learner_ids[i],
-                    "task": rows.tasks[i],
-                    "score": score[i],
-                    "reward": reward[i],
-                    "success": success[i],
-                    "duration": duration[i],
-                    "time": times[i],
-                    "rewards": rows.rewards[i],
-                    "advantages": rows.advantages[i],
-                    "assignment_id": None if aids[i] < 0 else aids[i],
-                }
-                for i in range(n)
-            ],
+        success = [None if v != v else int(v) for v in batch.success.tolist()]
+        aids = [None if a < 0 else a for a in batch.assignment_ids.tolist()]
+        n = len(batch)
+        self._insert_many(
+            "teachkit_events",
+            (
+                "curriculum_id",
+                "op_seq",
+                "pos",
+                "learner_id",
+                "task",
+                "score",
+                "reward",
+                "success",
+                "duration",
+                "time",
+                "rewards",
+                "advantages",
+                "assignment_id",
+            ),
+            list(
+                zip(
+                    [self._cid] * n,
+                    [seq] * n,
+                    range(n),
+                    batch.learner_ids.tolist(),
+                    tasks,
+                    nulls(batch.score),
+                    nulls(batch.reward),
+                    success,
+                    nulls(batch.duration),
+                    batch.time.tolist(),
+                    _vectors_to_json(batch.rewards),
+                    _vectors_to_json(batch.advantages),
+                    aids,
+                )
+            ),
         )
-        told = rows.assignment_ids[rows.assignment_ids > 0]
+        told = batch.assignment_ids[batch.assignment_ids > 0]
         if len(told):
             lo, hi = int(told.min()), int(told.max())
-            where = [assignments.c.curriculum_id == self._cid]
+            update_sql = (
+                f"UPDATE teachkit_assignments SET status = {TOLD} WHERE curriculum_id = ? AND "
+            )
             if hi - lo + 1 == len(told):
-                where.append(assignments.c.id.between(lo, hi))
-                self._conn.execute(update(assignments).where(*where).values(status=TOLD))
+                self._run(update_sql + "id BETWEEN ? AND ?", (self._cid, lo, hi))
             else:
                 values = told.tolist()
                 for k in range(0, len(values), _IN_CHUNK):
-                    self._conn.execute(
-                        update(assignments)
-                        .where(*where, assignments.c.id.in_(values[k : k + _IN_CHUNK]))
-                        .values(status=TOLD)
-                    )
+                    chunk = values[k : k + _IN_CHUNK]
+                    marks = ", ".join("?" * len(chunk))
+                    self._run(update_sql + f"id IN ({marks})", (self._cid, *chunk))
         return seq
 
     def abandon_expired(self, now: float) -> list[StoredAssignment]:
@@ -487,10 +486,9 @@ class _SQLTransaction(Transaction):
 
     def finish(self) -> None:
         if self._seq != self.last_seq:
-            self._conn.execute(
-                update(curricula)
-                .where(curricula.c.id == self._cid)
-                .values(last_seq=self._seq, next_assignment_id=self._next_id)
+            self._run(
+                "UPDATE teachkit_curricula SET last_seq = ?, next_assignment_id = ? WHERE id = ?",
+                (self._seq, self._next_id, self._cid),
             )
 
 
