@@ -129,3 +129,59 @@ def irt_log(
     steps = np.tile(np.arange(answers), n_learners)
     log = _log(_space(n_items, np.arange(n_items)), learners, items, correct, steps)
     return log, {"theta": theta, "a": a, "b": b}
+
+
+def review_log(
+    n_cards: int = 200,
+    *,
+    n_learners: int = 1,
+    reviews: int = 8,
+    weights: np.ndarray | None = None,
+    seed: int = 0,
+) -> tuple[InteractionLog, dict[str, np.ndarray]]:
+    """Reviews drawn from the FSRS-6 memory model (what :class:`MemoryModel` fits).
+
+    Each learner studies ``n_cards`` cards ``c{i}``; each card is first seen on a random
+    day of the first month, then reviewed ``reviews - 1`` more times, each after the
+    interval FSRS would schedule for 90% retention times a LogNormal(0, 0.6) jitter. At a
+    review the card is recalled with probability R; a recalled card is graded Hard, Good
+    or Easy with probabilities 0.15, 0.75, 0.10. Scores hold ``(grade - 1) / 3``.
+
+    Returns:
+        the log and ``{"weights": w, "p_recall": R before each row (NaN at first reviews)}``.
+    """
+    from teachkit.learners import _fsrs
+
+    rng = np.random.default_rng(seed)
+    w = _fsrs.DEFAULT_W.copy() if weights is None else np.asarray(weights, dtype=np.float64)
+    m = n_cards * n_learners
+    learners = np.repeat(np.arange(n_learners), n_cards)
+    items = np.tile(np.arange(n_cards), n_learners)
+    t = rng.uniform(0, 30, m) * _fsrs.DAY
+    first = rng.choice(4, size=m, p=[0.3, 0.1, 0.5, 0.1]) + 1
+    s, d = _fsrs.initial(w, first)
+    rows_t, rows_g, rows_p = [t.copy()], [first], [np.full(m, np.nan)]
+    for _ in range(reviews - 1):
+        gap = np.maximum(_fsrs.interval(w, s, 0.9) * rng.lognormal(0.0, 0.6, m), 1.0)
+        t = t + gap * _fsrs.DAY
+        r = _fsrs.retrievability(w, gap, s)
+        recalled = rng.random(m) < r
+        g = np.where(recalled, rng.choice(3, size=m, p=[0.15, 0.75, 0.10]) + 2, 1)
+        s, d = _fsrs.update(w, s, d, gap, g)
+        rows_t.append(t.copy())
+        rows_g.append(g)
+        rows_p.append(r)
+    tt, gg, pp = np.concatenate(rows_t), np.concatenate(rows_g), np.concatenate(rows_p)
+    ll, ii = np.tile(learners, reviews), np.tile(items, reviews)
+    order = np.lexsort((tt, ll))
+    space = Discrete([f"c{i}" for i in range(n_cards)])
+    log = InteractionLog(
+        space=space,
+        learner_ids=np.array([f"u{k}" for k in range(n_learners)], dtype=object),
+        learners=ll[order].astype(np.int64),
+        items=ii[order].astype(np.int64),
+        correct=(gg[order] > 1).astype(np.float64),
+        score=(gg[order] - 1) / 3.0,
+        time=tt[order] + _T0,
+    )
+    return log, {"weights": w, "p_recall": pp[order]}

@@ -7,5 +7,9 @@ conformance suite.
 
 from teachkit.learners._base import BaseLearnerModel
 from teachkit.learners._bkt import BKT
+from teachkit.learners._elo import Elo
+from teachkit.learners._irt import IRT
+from teachkit.learners._memory import MemoryModel
+from teachkit.learners._pfa import PFA
 
-__all__ = ["BKT", "BaseLearnerModel"]
+__all__ = ["BKT", "IRT", "PFA", "BaseLearnerModel", "Elo", "MemoryModel"]

@@ -262,7 +262,11 @@ class BaseLearnerModel(Component):
         self._fit(log, progress)
         self._fitted = True
         self._reset_learners()
-        self._absorb(log)
+        self._frozen = True  # folding the log in must not move fitted parameters again
+        try:
+            self._absorb(log)
+        finally:
+            self._frozen = False
         return self
 
     def update(self, events: Event | Sequence[Event] | EventBatch | InteractionLog) -> None:
