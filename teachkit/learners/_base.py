@@ -75,9 +75,13 @@ class BaseLearnerModel(Component):
 
     Class attributes:
         uses_time: whether predictions depend on the time (memory models).
+        frozen: hyperparameter overrides under which online updates leave the parameters
+            alone (``{"update_items": False}`` for Elo); the conformance suite checks that
+            online and offline predictions agree under them.
     """
 
     uses_time: ClassVar[bool] = False
+    frozen: ClassVar[dict[str, Any]] = {}
 
     def __init__(self, space: Discrete | None = None, *, seed: int | None = None) -> None:
         if space is not None and not isinstance(space, Discrete):
@@ -159,7 +163,14 @@ class BaseLearnerModel(Component):
         raise NotImplementedError
 
     def _mastery_state(self, state: State, rows: np.ndarray) -> np.ndarray:
-        """``(len(rows), n_skills)``: mean predicted P(success) over each skill's items."""
+        """``(len(rows), n_skills)`` mastery from the gathered state (models with a latent
+        mastery override this)."""
+        raise NotImplementedError
+
+    def _mastery_rows(self, rows: np.ndarray) -> np.ndarray:
+        if type(self)._mastery_state is not BaseLearnerModel._mastery_state:
+            return self._mastery_state(self._gather(rows), rows)
+        # No latent mastery: the mean predicted P(success) over each skill's items, now.
         n_items = self.space_.n
         m = len(rows)
         items = np.tile(np.arange(n_items), m)
@@ -327,12 +338,16 @@ class BaseLearnerModel(Component):
     def mastery_matrix(self, learner_ids: Sequence[str]) -> np.ndarray:
         """``(len(learner_ids), n_skills)`` mastery, skills in ``space_.skill_names`` order."""
         ids = [check_learner_id(x) for x in learner_ids]
-        rows = self._rows(ids, create=False)
-        return self._mastery_state(self._gather(rows), rows)
+        return self._mastery_rows(self._rows(ids, create=False))
 
     def learners(self) -> list[str]:
         """The ids of every learner this model holds a state for."""
         return list(self._index)
+
+    @classmethod
+    def _example(cls, space: Discrete, seed: int) -> BaseLearnerModel:
+        """A small, fast instance for the conformance suite."""
+        return cls(space, seed=seed)
 
     def _now(self) -> float:
         return utcnow().timestamp()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 import numpy as np
 
 from teachkit.data._log import InteractionLog
@@ -22,7 +24,8 @@ class Elo(BaseLearnerModel):
     which is Elo's estimation procedure; :meth:`update` keeps adapting item difficulties
     online (``update_items=False`` freezes them). :meth:`predict_log` holds item
     difficulties fixed at their fitted values, so evaluation never learns from the answers
-    it scores.
+    it scores. Within one ``update`` call, answers of different learners at the same
+    position in their sequences move item difficulties together.
 
     Args:
         space: items; None: adopt the log's.
@@ -41,6 +44,8 @@ class Elo(BaseLearnerModel):
         Pelánek, R. (2016). Applications of the Elo rating system in adaptive educational
         systems. Computers & Education, 98, 169-179.
     """
+
+    frozen: ClassVar[dict[str, Any]] = {"update_items": False}
 
     def __init__(
         self,
