@@ -6,8 +6,11 @@ models fit on and evaluations score.
 
 from teachkit.data._log import DataWarning, InteractionLog
 from teachkit.data._readers import (
+    FORMATS,
+    detect_format,
     parse_times,
     read_dkt,
+    read_log,
     read_long,
     read_pybkt,
     read_pykt,
@@ -15,10 +18,13 @@ from teachkit.data._readers import (
 )
 
 __all__ = [
+    "FORMATS",
     "DataWarning",
     "InteractionLog",
+    "detect_format",
     "parse_times",
     "read_dkt",
+    "read_log",
     "read_long",
     "read_pybkt",
     "read_pykt",

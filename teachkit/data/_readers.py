@@ -350,3 +350,51 @@ def read_review_log(
         duplicates=duplicates,
         source=source,
     )
+
+
+FORMATS = ("long", "pykt", "dkt", "pybkt", "review")
+
+
+def detect_format(path: str | Path) -> str:
+    """Guess a log's format from its name and header (see :data:`FORMATS`)."""
+    p = Path(path)
+    if not p.exists():
+        raise ValidationError("data file", [f"no such file: {str(p)!r}"])
+    if p.suffix.lower() in (".parquet", ".pq"):
+        return "long"
+    with p.open(encoding="utf-8") as fh:
+        first = fh.readline().strip()
+    header = {h.strip() for h in first.split(",")}
+    if first.isdigit():
+        return "dkt"
+    if {"uid", "concepts", "responses"} <= header:
+        return "pykt"
+    if {"user_id", "skill_name", "correct"} <= header:
+        return "pybkt"
+    if {"card_id", "review_rating"} <= header:
+        return "review"
+    return "long"
+
+
+def read_log(path: str | Path, *, format: str = "auto", **options: Any) -> InteractionLog:
+    """Read a log in any supported format (``format="auto"`` guesses it).
+
+    Options go to the reader (``unsorted=``, ``duplicates=``, column names for
+    :func:`read_long`).
+    """
+    fmt = detect_format(path) if format == "auto" else format
+    readers: dict[str, Any] = {
+        "long": read_long,
+        "pykt": read_pykt,
+        "dkt": read_dkt,
+        "pybkt": read_pybkt,
+        "review": read_review_log,
+    }
+    if fmt not in readers:
+        raise ValidationError(
+            "format",
+            [
+                f"expected one of {', '.join(FORMATS)} or 'auto', got {fmt!r}{did_you_mean(fmt, FORMATS)}"
+            ],
+        )
+    return readers[fmt](path, **options)  # type: ignore[no-any-return]

@@ -2,6 +2,7 @@
 for memory models, and the metrics both use."""
 
 from teachkit.evaluation._metrics import accuracy, auc, calibration, log_loss, rmse, scores
+from teachkit.evaluation._plot import plot_calibration
 from teachkit.evaluation._protocols import (
     Evaluation,
     cut,
@@ -21,6 +22,7 @@ __all__ = [
     "evaluate_memory",
     "evaluate_pykt",
     "log_loss",
+    "plot_calibration",
     "pykt_split",
     "rmse",
     "scores",

@@ -178,6 +178,16 @@ def evaluate_pykt(
 
 
 # -- memory -------------------------------------------------------------------------------------
+def review_gaps(log: InteractionLog) -> np.ndarray:
+    """Days since the previous review of the same (learner, item) card; inf at a first review."""
+    card = log.learners * log.space.n + log.items
+    order = np.lexsort((log.time, card))
+    gap = np.full(len(log), np.inf)
+    same = card[order][1:] == card[order][:-1]
+    gap[order[1:][same]] = np.diff(log.time[order])[same] / 86400.0
+    return gap
+
+
 def evaluate_memory(
     model: BaseLearnerModel,
     log: InteractionLog,
@@ -205,11 +215,7 @@ def evaluate_memory(
     fitted = model.clone(space=log.space) if "space" in model.get_params() else model.clone()
     fitted.fit(log.take_rows(~test), progress=progress)
     p = fitted.predict_log(log)
-    card = log.learners * log.space.n + log.items
-    order = np.lexsort((log.time, card))
-    gap = np.full(len(log), np.inf)
-    same = card[order][1:] == card[order][:-1]
-    gap[order[1:][same]] = np.diff(log.time[order])[same] / 86400.0
+    gap = review_gaps(log)
     scored = test & np.isfinite(gap) & (gap >= min_interval_days)
     y = log.correct[scored]
     ev = Evaluation("memory", MEMORY_METRICS)
