@@ -397,4 +397,4 @@ def read_log(path: str | Path, *, format: str = "auto", **options: Any) -> Inter
                 f"expected one of {', '.join(FORMATS)} or 'auto', got {fmt!r}{did_you_mean(fmt, FORMATS)}"
             ],
         )
-    return readers[fmt](path, **options)  # type: ignore[no-any-return]
+    return readers[fmt](path, **options)
