@@ -138,13 +138,22 @@ class BKT(BaseLearnerModel):
         return out
 
     def assign_group(self, learner_id: str, group: str) -> None:
-        """Start ``learner_id`` (not seen yet) from ``group``'s prior."""
+        """Start ``learner_id`` (not seen yet) from ``group``'s fitted prior."""
         check_learner_id(learner_id)
         if learner_id in self._index:
             raise ValidationError(
                 "assign_group", [f"learner {learner_id!r} already has a state; assign groups first"]
             )
+        if str(group) not in self._group_names:
+            known = (
+                ", ".join(self._group_names)
+                or "none (fit with group_priors=True on a log with groups)"
+            )
+            raise ValidationError(
+                "assign_group", [f"unknown group {group!r}; fitted groups: {known}"]
+            )
         self._groups[learner_id] = str(group)
+        self._rows([learner_id], create=True)  # starts the learner at the group's prior
 
     # -- fitting --------------------------------------------------------------------------------
     def _fit(self, log: InteractionLog, progress: bool) -> None:

@@ -33,7 +33,7 @@ class IRT(BaseLearnerModel):
         model: ``"1pl"`` or ``"2pl"``.
         grid: quadrature points on [-6, 6].
         max_iter: EM iterations at most; ``tol``: stop when the marginal log-likelihood
-            gains less than ``tol``.
+            gains less than ``tol`` per answer.
 
     Example:
         >>> from teachkit.data.synthetic import irt_log
@@ -57,7 +57,7 @@ class IRT(BaseLearnerModel):
         model: str = "2pl",
         grid: int = 41,
         max_iter: int = 200,
-        tol: float = 1e-3,
+        tol: float = 1e-5,
         seed: int | None = None,
     ) -> None:
         if model not in ("1pl", "2pl"):
@@ -123,7 +123,7 @@ class IRT(BaseLearnerModel):
                 r_iq = np.asarray(by_item @ (w_rows * y[:, None]))
                 a, b = self._m_step(a, b, n_iq, r_iq)
                 bar.update(1)
-                if total - last < self.tol:
+                if (total - last) / n_rows < self.tol:
                     break
                 last = total
         self._a, self._b = a, b
