@@ -142,7 +142,7 @@ def test_review_log_fixture() -> None:
 
 def test_review_ratings_are_checked(tmp_path: Path) -> None:
     p = write(tmp_path, "r.csv", "card_id,review_rating,review_time\n1,5,2024-01-01T00:00:00Z\n")
-    with pytest.raises(ValidationError, match="expected ratings 1..4, got others at rows 0"):
+    with pytest.raises(ValidationError, match=r"expected ratings 1\.\.4, got others at rows 0"):
         read_review_log(p)
 
 
