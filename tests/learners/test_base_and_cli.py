@@ -30,7 +30,7 @@ def test_a_model_without_a_space_adopts_the_logs() -> None:
 
 
 def test_spaces_and_learner_ids_are_checked() -> None:
-    with pytest.raises(ValidationError, match="space: expected a teachkit.spaces.Discrete"):
+    with pytest.raises(ValidationError, match=r"space: expected a teachkit\.spaces\.Discrete"):
         BKT(Box([0.0], [1.0]))  # type: ignore[arg-type]
     model = BKT(Discrete(["a", "b"]))
     with pytest.raises(ValidationError, match="expected one learner id per task \\(2\\), got 3"):
