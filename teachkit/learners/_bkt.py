@@ -52,7 +52,7 @@ class BKT(BaseLearnerModel):
         >>> from teachkit.data.synthetic import bkt_log
         >>> log, truth = bkt_log(n_learners=200, n_skills=2, seed=0)
         >>> model = BKT(seed=0).fit(log)
-        >>> round(model.params()["learn"]["s0"], 1) == round(truth["learn"][0], 1)
+        >>> bool(abs(model.params()["learn"]["s0"] - truth["learn"][0]) < 0.1)
         True
 
     References:
