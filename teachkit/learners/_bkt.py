@@ -9,8 +9,9 @@ import numpy as np
 
 from teachkit._validation import check_learner_id, check_positive_int
 from teachkit.data._log import InteractionLog
-from teachkit.errors import ValidationError
+from teachkit.errors import MissingDependencyError, ValidationError
 from teachkit.learners import _bkt_em as em
+from teachkit.learners import _bkt_numba
 from teachkit.learners._base import BaseLearnerModel, State
 from teachkit.spaces import Discrete
 
@@ -43,6 +44,9 @@ class BKT(BaseLearnerModel):
         max_iter: EM iterations at most.
         tol: stop when no (restart, skill) log-likelihood changes by more than ``tol``
             (pyBKT's criterion and default).
+        engine: the E-step: ``"numpy"`` (vectorized, always available), ``"numba"`` (a
+            compiled kernel, parallel over sequences; ``pip install 'teachkit[fast]'``) or
+            ``"auto"`` (numba when installed). Both compute the same thing.
         seed: seeds the random starting points.
 
     Deviations: the guess and slip are not bounded below 0.5 (like pyBKT); probabilities
@@ -74,9 +78,14 @@ class BKT(BaseLearnerModel):
         restarts: int = 5,
         max_iter: int = 100,
         tol: float = 0.005,
+        engine: str = "auto",
         seed: int | None = None,
     ) -> None:
         check_positive_int("restarts", restarts)
+        if engine not in ("auto", "numpy", "numba"):
+            raise ValidationError(
+                "BKT", [f"engine: expected 'auto', 'numpy' or 'numba', got {engine!r}"]
+            )
         check_positive_int("max_iter", max_iter)
         if not tol > 0:
             raise ValidationError("BKT", [f"tol: expected a number > 0, got {tol!r}"])
@@ -86,6 +95,7 @@ class BKT(BaseLearnerModel):
         self.restarts = restarts
         self.max_iter = max_iter
         self.tol = tol
+        self.engine = engine
         self._groups: dict[str, str] = {}
         super().__init__(space, seed=seed)
 
@@ -174,7 +184,13 @@ class BKT(BaseLearnerModel):
             self._groups = {str(lid): str(g) for lid, g in zip(log.learner_ids, log.groups)}
         else:
             prior_idx, n_prior = skill, n_skills
-        lay = em.layout(learner * n_skills + skill, log.correct[rows], skill, gs, prior_idx)
+        use_numba = self.engine == "numba" or (self.engine == "auto" and _bkt_numba.available())
+        if self.engine == "numba" and not _bkt_numba.available():
+            raise MissingDependencyError(
+                "BKT(engine='numba') needs numba: pip install 'teachkit[fast]'"
+            )
+        make = em.seq_layout if use_numba else em.layout
+        lay = make(learner * n_skills + skill, log.correct[rows], skill, gs, prior_idx)
         R = self.restarts
         rng = self._rng
         p = em.Params(
@@ -186,29 +202,49 @@ class BKT(BaseLearnerModel):
             guess=rng.uniform(0.05, 0.4, (R, len(self._guess))),
             slip=rng.uniform(0.05, 0.4, (R, len(self._slip))),
         )
+        sums = em._Sums(lay, R, n_skills, p.guess.shape[1], n_prior)
+
+        buffers = [np.zeros((R, len(lay.obs))) for _ in range(4)] if use_numba else []
+
+        def step(p: em.Params, active: np.ndarray) -> tuple[em.Params, np.ndarray]:
+            if use_numba:
+                return _bkt_numba.em_step(lay, p, self.forgets, sums, active, buffers)
+            return em.em_step(lay, p, n_skills, self.forgets, sums)
+
+        # Each (restart, skill) pair is its own EM run, as in pyBKT: it stops when its
+        # log-likelihood changes by at most tol, and is skipped from then on.
+        gs_skill = np.nonzero(q)[1] if self.per_item else np.arange(n_skills)
+        prior_skill = np.arange(n_prior) % n_skills
+        active = np.ones((R, n_skills), dtype=bool)
         last = np.full((R, n_skills), -np.inf)
+        ll = np.full((R, n_skills), np.nan)  # log-likelihood of the final p
         with tqdm(total=self.max_iter, desc="BKT EM", disable=not progress, leave=False) as bar:
             for _ in range(self.max_iter):
-                p, ll = em.em_step(lay, p, n_skills, self.forgets)
+                new, got = step(p, active)
                 bar.update(1)
-                done = bool(np.all(np.abs(ll - last) <= self.tol))
-                last = ll
-                if done:
+                done = active & (np.abs(got - last) <= self.tol)
+                ll[done] = got[done]
+                active &= ~done
+                p = em.Params(
+                    prior=np.where(active[:, prior_skill], new.prior, p.prior),
+                    learn=np.where(active, new.learn, p.learn),
+                    forget=np.where(active, new.forget, p.forget),
+                    guess=np.where(active[:, gs_skill], new.guess, p.guess),
+                    slip=np.where(active[:, gs_skill], new.slip, p.slip),
+                )
+                last = np.where(active, got, last)
+                if not active.any():
                     break
-        _, _, c = em.forward(lay, p)
-        flat = (np.arange(R)[:, None] * n_skills + lay.skill[None, :]).ravel()
-        ll = np.bincount(flat, np.log(np.maximum(c, 1e-300)).ravel(), R * n_skills).reshape(
-            R, n_skills
-        )
+        if active.any():  # max_iter reached: the likelihood of the last update
+            _, got = step(p, active)
+            ll[active] = got[active]
         best = np.argmax(ll, axis=0)  # per skill
         ks = np.arange(n_skills)
         self._loglik = float(ll[best, ks].sum())
         self._learn = p.learn[best, ks]
         self._forget = p.forget[best, ks]
-        gs_skill = skill_of_gs = ks if not self.per_item else np.nonzero(q)[1]
-        self._guess = p.guess[best[gs_skill], np.arange(len(skill_of_gs))]
-        self._slip = p.slip[best[gs_skill], np.arange(len(skill_of_gs))]
-        prior_skill = np.arange(n_prior) % n_skills
+        self._guess = p.guess[best[gs_skill], np.arange(len(gs_skill))]
+        self._slip = p.slip[best[gs_skill], np.arange(len(gs_skill))]
         prior_all = p.prior[best[prior_skill], np.arange(n_prior)]
         if n_prior > n_skills:
             self._group_prior = prior_all.reshape(-1, n_skills)

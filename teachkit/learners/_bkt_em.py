@@ -29,6 +29,10 @@ class Layout:
     first: np.ndarray  # (N,) entry is the first of its sequence
     has_next: np.ndarray  # (N,) entry has a successor
     source: np.ndarray  # (N,) index of the entry in the caller's (expanded) order
+    starts: np.ndarray | None = None  # sequence-major layouts: (S,) first entry of each sequence
+    lengths: np.ndarray | None = None  # (S,) entries per sequence
+    seq_skill: np.ndarray | None = None  # (S,) skill of each sequence
+    seq_prior: np.ndarray | None = None  # (S,) prior index of each sequence
 
 
 def layout(
@@ -70,6 +74,33 @@ def layout(
     )
 
 
+def seq_layout(
+    seq: np.ndarray, obs: np.ndarray, skill: np.ndarray, gs: np.ndarray, prior: np.ndarray
+) -> Layout:
+    """Arrange entries sequence-major (each sequence contiguous, in time order): the form
+    the compiled kernel of ``_bkt_numba`` walks one sequence at a time."""
+    src = np.argsort(seq, kind="stable")
+    _, starts, lengths = np.unique(seq[src], return_index=True, return_counts=True)
+    n = len(seq)
+    pos = np.arange(n) - np.repeat(starts, lengths)
+    empty = np.zeros(0, dtype=np.int64)
+    return Layout(
+        obs=obs[src].astype(np.float64),
+        skill=skill[src],
+        gs=gs[src],
+        prior=prior[src],
+        offsets=empty,
+        n_active=empty,
+        first=pos == 0,
+        has_next=pos + 1 < np.repeat(lengths, lengths),
+        source=src,
+        starts=starts.astype(np.int64),
+        lengths=lengths.astype(np.int64),
+        seq_skill=skill[src][starts],
+        seq_prior=prior[src][starts],
+    )
+
+
 @dataclass
 class Params:
     """BKT parameters for R restarts: arrays with a leading restart axis."""
@@ -81,53 +112,99 @@ class Params:
     slip: np.ndarray  # (R, n_gs)
 
 
-def forward(lay: Layout, p: Params) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+class _Gathered:
+    """Per-entry quantities of one set of parameters, computed once per iteration."""
+
+    def __init__(self, lay: Layout, p: Params) -> None:
+        o = lay.obs[None, :]
+        g = np.take(p.guess, lay.gs, axis=1)
+        sl = np.take(p.slip, lay.gs, axis=1)
+        self.e1 = sl + o * (1.0 - 2.0 * sl)  # P(obs | known)
+        self.e0 = (1.0 - g) + o * (2.0 * g - 1.0)  # P(obs | unknown)
+        self.learn = np.take(p.learn, lay.skill, axis=1)
+        self.forget = np.take(p.forget, lay.skill, axis=1)
+        self.stay = 1.0 - self.learn - self.forget  # P(known next) = learn + stay * P(known)
+
+
+def forward(
+    lay: Layout, p: Params, gat: _Gathered | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Predicted P(known) before each entry, filtered P(known) after it, and P(obs).
 
     All ``(R, N)`` in time-major order.
     """
+    gat = gat or _Gathered(lay, p)
     R, N = p.learn.shape[0], len(lay.obs)
-    g = p.guess[:, lay.gs]
-    s = p.slip[:, lay.gs]
-    o = lay.obs[None, :]
-    e1 = np.where(o > 0, 1.0 - s, s)
-    e0 = np.where(o > 0, g, 1.0 - g)
-    learn = p.learn[:, lay.skill]
-    forget = p.forget[:, lay.skill]
     pred = np.empty((R, N))
     post = np.empty((R, N))
     c = np.empty((R, N))
+    e1, e0, learn, stay = gat.e1, gat.e0, gat.learn, gat.stay
     off, act = lay.offsets, lay.n_active
     for t in range(len(act)):
         a, b = off[t], off[t] + act[t]
         if t == 0:
-            pk = p.prior[:, lay.prior[a:b]]
+            pk = np.take(p.prior, lay.prior[a:b], axis=1)
         else:
             prev = post[:, off[t - 1] : off[t - 1] + act[t]]
-            pk = prev * (1.0 - forget[:, a:b]) + (1.0 - prev) * learn[:, a:b]
+            pk = learn[:, a:b] + stay[:, a:b] * prev
         pred[:, a:b] = pk
         num = pk * e1[:, a:b]
-        ct = num + (1.0 - pk) * e0[:, a:b]
+        ct = e0[:, a:b] + pk * (e1[:, a:b] - e0[:, a:b])
         c[:, a:b] = ct
         post[:, a:b] = num / np.maximum(ct, _EPS)
     return pred, post, c
 
 
-def em_step(lay: Layout, p: Params, n_skills: int, fit_forget: bool) -> tuple[Params, np.ndarray]:
+class _Sums:
+    """Flat bincount indices for R restarts, built once per fit."""
+
+    def __init__(self, lay: Layout, R: int, n_skills: int, n_gs: int, n_prior: int) -> None:
+        rr = np.arange(R)[:, None]
+        self.R = R
+        self.skill = (rr * n_skills + lay.skill[None, :]).ravel()
+        self.gs = (rr * n_gs + lay.gs[None, :]).ravel()
+        first = lay.first
+        self.first = first
+        self.prior = (rr * n_prior + lay.prior[first][None, :]).ravel()
+        self.sizes = (n_skills, n_gs, n_prior)
+        o = np.broadcast_to(lay.obs[None, :], (R, len(lay.obs)))
+        self.n_gs = self.by_gs(np.ones((R, len(lay.obs))))
+        self.n_gs_correct = self.by_gs(o)
+        self.n_next = self.by_skill(
+            np.broadcast_to(lay.has_next[None, :], o.shape).astype(np.float64)
+        )
+        self.n_prior = (
+            np.bincount(self.prior, minlength=R * n_prior).reshape(R, n_prior).astype(np.float64)
+        )
+
+    def by_skill(self, w: np.ndarray) -> np.ndarray:
+        n = self.sizes[0]
+        return np.bincount(self.skill, w.ravel(), self.R * n).reshape(self.R, n)
+
+    def by_gs(self, w: np.ndarray) -> np.ndarray:
+        n = self.sizes[1]
+        return np.bincount(self.gs, w.ravel(), self.R * n).reshape(self.R, n)
+
+    def by_prior(self, w_first: np.ndarray) -> np.ndarray:
+        n = self.sizes[2]
+        return np.bincount(self.prior, w_first.ravel(), self.R * n).reshape(self.R, n)
+
+
+def em_step(
+    lay: Layout, p: Params, n_skills: int, fit_forget: bool, sums: _Sums | None = None
+) -> tuple[Params, np.ndarray]:
     """One Baum-Welch iteration; returns new parameters and the log-likelihood per
     (restart, skill) under the old ones."""
     R, N = p.learn.shape[0], len(lay.obs)
-    _pred, post, c = forward(lay, p)
-    g = p.guess[:, lay.gs]
-    s = p.slip[:, lay.gs]
-    o = lay.obs[None, :]
-    e1 = np.where(o > 0, 1.0 - s, s)
-    e0 = np.where(o > 0, g, 1.0 - g)
-    learn = p.learn[:, lay.skill]
-    forget = p.forget[:, lay.skill]
+    n_gs, n_prior = p.guess.shape[1], p.prior.shape[1]
+    sums = sums or _Sums(lay, R, n_skills, n_gs, n_prior)
+    gat = _Gathered(lay, p)
+    _, post, c = forward(lay, p, gat)
+    e1, e0, learn, forget = gat.e1, gat.e0, gat.learn, gat.forget
+    # scaled backward variables: gamma = alpha_hat * beta_hat
     b1 = np.ones((R, N))
     b0 = np.ones((R, N))
-    xi01 = np.zeros((R, N))  # transition unknown -> known leaving the entry
+    xi01 = np.zeros((R, N))  # expected unknown -> known transitions leaving the entry
     xi10 = np.zeros((R, N))
     off, act = lay.offsets, lay.n_active
     for t in range(len(act) - 2, -1, -1):
@@ -136,42 +213,50 @@ def em_step(lay: Layout, p: Params, n_skills: int, fit_forget: bool) -> tuple[Pa
         if m == 0:
             continue
         n0, n1 = off[t + 1], off[t + 1] + m
-        w1 = e1[:, n0:n1] * b1[:, n0:n1] / np.maximum(c[:, n0:n1], _EPS)
-        w0 = e0[:, n0:n1] * b0[:, n0:n1] / np.maximum(c[:, n0:n1], _EPS)
+        inv_c = 1.0 / np.maximum(c[:, n0:n1], _EPS)
+        w1 = e1[:, n0:n1] * b1[:, n0:n1] * inv_c
+        w0 = e0[:, n0:n1] * b0[:, n0:n1] * inv_c
         T, F = learn[:, n0:n1], forget[:, n0:n1]
-        b1[:, a : a + m] = F * w0 + (1.0 - F) * w1
-        b0[:, a : a + m] = (1.0 - T) * w0 + T * w1
+        b1[:, a : a + m] = w1 + F * (w0 - w1)
+        b0[:, a : a + m] = w0 + T * (w1 - w0)
         al1 = post[:, a : a + m]
         xi01[:, a : a + m] = (1.0 - al1) * T * w1
         xi10[:, a : a + m] = al1 * F * w0
-    gam1 = post * b1
     gam0 = (1.0 - post) * b0
-    tot = np.maximum(gam1 + gam0, _EPS)
-    gam1, gam0 = gam1 / tot, gam0 / tot
+    return m_step(lay, p, sums, gam0, xi01, xi10, np.log(np.maximum(c, _EPS)), fit_forget)
 
-    def sums(index: np.ndarray, weights: np.ndarray, size: int) -> np.ndarray:
-        flat = (np.arange(R)[:, None] * size + index[None, :]).ravel()
-        return np.bincount(flat, weights=weights.ravel(), minlength=R * size).reshape(R, size)
 
-    nxt = lay.has_next[None, :]
-    n_gs, n_prior = p.guess.shape[1], p.prior.shape[1]
-    learn_new = sums(lay.skill, xi01, n_skills) / np.maximum(
-        sums(lay.skill, gam0 * nxt, n_skills), _EPS
+def m_step(
+    lay: Layout,
+    p: Params,
+    sums: _Sums,
+    gam0: np.ndarray,
+    xi01: np.ndarray,
+    xi10: np.ndarray,
+    logc: np.ndarray,
+    fit_forget: bool,
+) -> tuple[Params, np.ndarray]:
+    """New parameters from expected counts (per-entry P(unknown), transitions, log P(obs))."""
+    n_skills = p.learn.shape[1]
+    o = lay.obs[None, :]
+    g0 = sums.by_gs(gam0)
+    g0_correct = sums.by_gs(gam0 * o)
+    g0_next = sums.by_skill(gam0 * lay.has_next[None, :])
+    learn_new = sums.by_skill(xi01) / np.maximum(g0_next, _EPS)
+    forget_new = sums.by_skill(xi10) / np.maximum(sums.n_next - g0_next, _EPS)
+    prior_new = 1.0 - sums.by_prior(np.compress(sums.first, gam0, axis=1)) / np.maximum(
+        sums.n_prior, _EPS
     )
-    forget_new = sums(lay.skill, xi10, n_skills) / np.maximum(
-        sums(lay.skill, gam1 * nxt, n_skills), _EPS
+    guess_new = g0_correct / np.maximum(g0, _EPS)
+    # slip = E[known and wrong] / E[known] = (wrong - unknown&wrong) / (n - unknown)
+    slip_new = ((sums.n_gs - sums.n_gs_correct) - (g0 - g0_correct)) / np.maximum(
+        sums.n_gs - g0, _EPS
     )
-    first = lay.first
-    prior_new = sums(lay.prior[first], gam1[:, first], n_prior) / np.maximum(
-        sums(lay.prior[first], np.ones_like(gam1[:, first]), n_prior), _EPS
-    )
-    guess_new = sums(lay.gs, gam0 * o, n_gs) / np.maximum(sums(lay.gs, gam0, n_gs), _EPS)
-    slip_new = sums(lay.gs, gam1 * (1.0 - o), n_gs) / np.maximum(sums(lay.gs, gam1, n_gs), _EPS)
-    ll = sums(lay.skill, np.log(np.maximum(c, _EPS)), n_skills)
+    ll = sums.by_skill(logc)
     # Parameters of a skill (or prior group) no entry informs keep their old values.
     seen_skill = np.bincount(lay.skill, minlength=n_skills) > 0
-    seen_gs = np.bincount(lay.gs, minlength=n_gs) > 0
-    seen_prior = np.bincount(lay.prior[first], minlength=n_prior) > 0
+    seen_gs = sums.n_gs[0] > 0
+    seen_prior = sums.n_prior[0] > 0
 
     def keep(new: np.ndarray, old: np.ndarray, seen: np.ndarray) -> np.ndarray:
         return np.clip(np.where(seen[None, :], new, old), 1e-6, 1 - 1e-6)

@@ -135,3 +135,28 @@ def test_bad_hyperparameters() -> None:
         BKT(restarts=0)
     with pytest.raises(ValidationError, match="tol: expected a number > 0"):
         BKT(tol=0)
+
+
+@pytest.mark.parametrize("options", [{}, {"per_item": True, "forgets": True}])
+def test_numba_and_numpy_engines_agree(options: dict[str, bool]) -> None:
+    pytest.importorskip("numba")
+    log, _ = bkt_log(n_learners=150, n_skills=3, items_per_skill=2, steps=20, seed=6)
+    a = BKT(engine="numpy", seed=1, max_iter=15, **options).fit(log).params()
+    b = BKT(engine="numba", seed=1, max_iter=15, **options).fit(log).params()
+    assert a["loglik"] == pytest.approx(b["loglik"], rel=1e-10)
+    for name in ("prior", "learn", "forget", "guess", "slip"):
+        assert np.allclose(list(a[name].values()), list(b[name].values()), atol=1e-9)
+
+
+def test_missing_numba_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from teachkit.errors import MissingDependencyError
+
+    monkeypatch.setitem(sys.modules, "numba", None)
+    log, _ = bkt_log(n_learners=20, n_skills=1, steps=5, seed=0)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'teachkit\[fast\]'"):
+        BKT(engine="numba").fit(log)
+    assert BKT(engine="auto", restarts=1, max_iter=3).fit(log).fitted  # falls back to numpy
+    with pytest.raises(ValidationError, match="engine: expected 'auto', 'numpy' or 'numba', got 'c'"):
+        BKT(engine="c")
