@@ -14,6 +14,7 @@ ahead; AUC is computed by the same function for both. Prints one JSON row per li
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import platform
 import sys
@@ -41,7 +42,7 @@ def main() -> None:
     from _pybkt_import import import_pybkt_model
 
     Model = import_pybkt_model()
-    import pyBKT.fit.E_step as e_step
+    spec = importlib.util.find_spec("pyBKT.fit.E_step")
 
     from teachkit.data.synthetic import bkt_log
     from teachkit.evaluation import auc
@@ -77,7 +78,7 @@ def main() -> None:
     y = test.correct
 
     # pyBKT
-    build = "C++" if str(getattr(e_step, "__file__", "")).endswith(".so") else "pure Python"
+    build = "C++" if spec is not None and str(spec.origin).endswith(".so") else "pure Python"
     times = []
     for r in range(args.repeats):
         model = Model(seed=42 + r, num_fits=args.restarts, parallel=True)
