@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ from teachkit._batch import EventBatch, OutcomeBatch
 from teachkit._component import Component
 from teachkit._records import Event, Outcome
 from teachkit._time import utcnow
-from teachkit.errors import TeachkitError, ValidationError
+from teachkit.errors import ReplayMismatchWarning, TeachkitError, ValidationError
 from teachkit.spaces import Box, Discrete
 from teachkit.teachers._base import BaseTeacher
 
@@ -184,7 +185,9 @@ def _check_curriculum(fresh: Callable[[], BaseTeacher], script: _Script) -> None
     expected = fresh()
     expected.load_state_bytes(cur.teacher.state_bytes())
     # ...and what a curriculum rebuilt from the log (snapshot + replay) does choose.
-    loaded = Curriculum.load(cur.storage, cur.name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReplayMismatchWarning)
+        loaded = Curriculum.load(cur.storage, cur.name)
     assert loaded.teacher.state_bytes() == cur.teacher.state_bytes(), (
         "the reloaded teacher's state differs from the running teacher's"
     )

@@ -31,6 +31,7 @@ class AssignmentBatch(Sequence[Assignment]):
         space: Space,
         created: datetime,
         expires: datetime | None,
+        texts: list[str] | None = None,
     ) -> None:
         self.curriculum = curriculum
         self.learner_id = learner_id
@@ -39,6 +40,7 @@ class AssignmentBatch(Sequence[Assignment]):
         self.created = created
         self.expires = expires
         self._space = space
+        self._texts = texts  # the tasks as stored, when this curriculum made the batch
 
     @cached_property
     def tasks(self) -> list[Task]:

@@ -31,6 +31,12 @@ def _vec_to_text(v: np.ndarray | None) -> str | None:
     return None if v is None else json.dumps(v.tolist())
 
 
+def _vecs_to_text(vectors: tuple[np.ndarray | None, ...]) -> list[str | None]:
+    if all(v is None for v in vectors):
+        return [None] * len(vectors)
+    return [_vec_to_text(v) for v in vectors]
+
+
 def _text_to_vec(t: str | None) -> np.ndarray | None:
     return None if t is None else np.asarray(json.loads(t), dtype=np.float64)
 
@@ -46,8 +52,8 @@ def batch_to_rows(batch: EventBatch, tasks: list[str]) -> EventRows:
         success=batch.success,
         duration=batch.duration,
         time=batch.time,
-        rewards=[_vec_to_text(v) for v in batch.rewards],
-        advantages=[_vec_to_text(v) for v in batch.advantages],
+        rewards=_vecs_to_text(batch.rewards),
+        advantages=_vecs_to_text(batch.advantages),
         assignment_ids=batch.assignment_ids,
     )
 

@@ -135,6 +135,7 @@ class Curriculum:
         self._next_expiry_check = float("-inf")
         self._lock = threading.RLock()
         self._mismatch_warned = False
+        self._last_abandoned: list[Assignment] = []
 
     @classmethod
     def load(
@@ -203,9 +204,8 @@ class Curriculum:
         with self._op(now) as tx:
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, n)
-            seq, first = tx.append_ask(
-                learner_id, tasks_to_text(self._space, encoded), now, expires
-            )
+            texts = tasks_to_text(self._space, encoded)
+            seq, first = tx.append_ask(learner_id, texts, now, expires)
         self._done(seq)
         return AssignmentBatch(
             curriculum=self.name,
@@ -215,6 +215,7 @@ class Curriculum:
             space=self._space,
             created=now_dt,
             expires=None if expires is None else from_timestamp(expires),
+            texts=texts,
         )
 
     # -- telling --------------------------------------------------------------------------
@@ -234,11 +235,22 @@ class Curriculum:
                     f"outcome: expected an Outcome, got {type(outcome).__name__}; e.g. tk.Outcome(score=1.0)"
                 ],
             )
-        ids = self._ids([assignment], "tell")
+        if isinstance(assignment, Assignment) and (
+            not assignment.curriculum or assignment.curriculum == self.name
+        ):
+            ids = np.array([assignment.id], dtype=np.int64)
+        else:
+            ids = self._ids([assignment], "tell")
         batch = self._tell(ids, OutcomeBatch.from_outcomes([outcome]), skip_if_finished)
         if batch is None:
             return None
-        return batch.events(self._space)[0]
+        return Event(
+            learner_id=str(batch.learner_ids[0]),
+            task=self._space.decode(batch.tasks)[0],
+            outcome=outcome,
+            time=from_timestamp(float(batch.time[0])),
+            assignment_id=int(ids[0]),
+        )
 
     def tell_many(
         self,
@@ -272,7 +284,9 @@ class Curriculum:
         else:
             targets, outs = items, outcomes
         ids = self._ids(targets, "tell_many")
-        encoded = targets.encoded if isinstance(targets, AssignmentBatch) else None
+        known = (
+            targets if isinstance(targets, AssignmentBatch) and targets._texts is not None else None
+        )
         if not isinstance(outs, OutcomeBatch):
             outs = list(outs)
             bad = [i for i, o in enumerate(outs) if not isinstance(o, Outcome)]
@@ -290,7 +304,7 @@ class Curriculum:
             raise ValidationError(
                 "tell_many", [f"expected one outcome per assignment ({len(ids)}), got {len(outs)}"]
             )
-        batch = self._tell(ids, outs, skip_if_finished, encoded)
+        batch = self._tell(ids, outs, skip_if_finished, known)
         return 0 if batch is None else len(batch)
 
     def record(self, learner_id: str, task: Task, outcome: Outcome) -> Event:
@@ -360,34 +374,49 @@ class Curriculum:
         ids: np.ndarray,
         outcomes: OutcomeBatch,
         skip: bool,
-        encoded: np.ndarray | None = None,
+        known: AssignmentBatch | None = None,
     ) -> EventBatch | None:
+        """Record outcomes for assignment ids. ``known`` is the batch this curriculum
+        handed out for exactly these ids: its learner and tasks need no lookup."""
         now = self._now().timestamp()
         with self._op(now) as tx:
-            found = tx.lookup(ids)
-            unknown = found.status < 0
+            if known is not None:
+                status = tx.statuses(ids)
+            else:
+                found = tx.lookup(ids)
+                status = found.status
+            unknown = status < 0
             if unknown.any():
                 raise UnknownAssignmentError(
                     f"curriculum {self.name!r} never handed out assignment ids "
                     f"{preview(ids[unknown].tolist())}; tell ids returned by this curriculum's ask"
                 )
-            keep = found.status != TOLD
-            if not keep.all() and not skip:
+            keep = status != TOLD
+            keep_all = bool(keep.all())
+            if not keep_all and not skip:
                 raise AssignmentFinishedError(
                     f"assignments {preview(ids[~keep].tolist())} were already told; pass "
                     "skip_if_finished=True to ignore repeated tells"
                 )
-            if not keep.any():
+            if not keep_all and not keep.any():
                 return None
-            texts: list[str] = found.tasks  # type: ignore[assignment]
+            if known is not None:
+                assert known._texts is not None
+                texts = known._texts
+                learners: Any = np.full(len(ids), known.learner_id, dtype=object)
+                encoded = known.encoded
+            else:
+                texts = found.tasks  # type: ignore[assignment]
+                learners = found.learner_ids
+                encoded = text_to_tasks(self._space, texts)
             batch = EventBatch.build(
-                learner_ids=found.learner_ids,  # type: ignore[arg-type]
-                tasks=text_to_tasks(self._space, texts) if encoded is None else encoded,
+                learner_ids=learners,
+                tasks=encoded,
                 outcomes=outcomes,
                 times=outcomes.resolve_times(now),
                 assignment_ids=ids,
             )
-            if not keep.all():
+            if not keep_all:
                 batch = batch.take(keep)
                 texts = [t for t, k in zip(texts, keep.tolist()) if k]
             self._teacher.validate(batch)
@@ -470,12 +499,13 @@ class Curriculum:
             if self._stale:
                 self._reload()
             self._mutating = False
+            self._last_abandoned = []
             abandoned: list[StoredAssignment] = []
             try:
                 with self._storage.transaction(self._info.id) as tx:
                     if tx.last_seq > self._applied:
                         self._replay(tx.read_ops(self._applied))
-                    if now >= self._next_expiry_check:
+                    if self._lease is not None and now >= self._next_expiry_check:
                         abandoned = tx.abandon_expired(now)
                         self._next_expiry_check = now + self._expiry_interval()
                     yield tx
@@ -488,7 +518,8 @@ class Curriculum:
             self._report_abandoned(abandoned)
 
     def _expiry_interval(self) -> float:
-        return 0.0 if self._lease is None else min(1.0, self._lease / 10)
+        assert self._lease is not None
+        return min(1.0, self._lease / 10)
 
     def _done(self, seq: int) -> None:
         self._applied = seq
@@ -530,8 +561,6 @@ class Curriculum:
             else:
                 self._teacher.tell(rows_to_batch(self._space, op.rows))
             self._applied = op.seq
-
-    _last_abandoned: list[Assignment] = []  # noqa: RUF012 - replaced per instance
 
     def close(self) -> None:
         self._storage.close()

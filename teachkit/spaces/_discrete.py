@@ -108,10 +108,14 @@ class Discrete(Space):
         self.prerequisite_level: Literal["tasks", "skills"] | None = (
             level if prerequisites else None
         )
-        nodes = self.skill_names if level == "skills" else self._names
-        self._prereqs = normalize_prerequisites(
-            prerequisites, list(nodes), kind=level[:-1] if level else "task", subject=subject
-        )
+        self._prereqs: dict[str, tuple[str, ...]] = {}
+        if prerequisites:
+            nodes = self.skill_names if level == "skills" else self._names
+            self._prereqs = normalize_prerequisites(
+                prerequisites, list(nodes), kind=level[:-1] if level else "task", subject=subject
+            )
+        elif prerequisites is not None and not isinstance(prerequisites, Mapping):
+            normalize_prerequisites(prerequisites, [], kind="task", subject=subject)
 
     @staticmethod
     def _check_names(subject: str, tasks: Any) -> tuple[str, ...]:
@@ -296,7 +300,7 @@ class Discrete(Space):
 
     def decode(self, encoded: np.ndarray) -> list[Any]:
         if self._counted:
-            return [str(int(i)) for i in np.asarray(encoded).ravel()]
+            return list(map(str, np.asarray(encoded).ravel().tolist()))
         names = self._names
         return [names[i] for i in np.asarray(encoded).ravel().tolist()]
 

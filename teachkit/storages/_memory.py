@@ -76,10 +76,7 @@ class _MemoryTransaction(Transaction):
         cur = self._cur
         n = len(cur.a_seq)
         ok = (ids >= 1) & (ids <= n)
-        status = np.full(len(ids), -1, dtype=np.int16)
-        view = np.frombuffer(cur.a_status, dtype=np.uint8)
-        status[ok] = view[ids[ok] - 1]
-        del view  # release the buffer so the bytearray can grow again
+        status = self.statuses(ids)
         if ok.all():
             pos = (ids - 1).tolist()
             return AssignmentLookup(
@@ -91,6 +88,15 @@ class _MemoryTransaction(Transaction):
             [cur.a_learner[i] if i >= 0 else None for i in pos],
             [cur.a_task[i] if i >= 0 else None for i in pos],
         )
+
+    def statuses(self, ids: np.ndarray) -> np.ndarray:
+        n = len(self._cur.a_seq)
+        ok = (ids >= 1) & (ids <= n)
+        status = np.full(len(ids), -1, dtype=np.int16)
+        view = np.frombuffer(self._cur.a_status, dtype=np.uint8)
+        status[ok] = view[ids[ok] - 1]
+        del view
+        return status
 
     def append_ask(
         self, learner_id: str, tasks: list[str], created: float, expires: float | None
@@ -122,11 +128,14 @@ class _MemoryTransaction(Transaction):
         cur = self._cur
         stored = EventRows(**{**rows.__dict__, "seq": np.full(len(rows), seq, dtype=np.int64)})
 
+        told = rows.assignment_ids[rows.assignment_ids > 0] - 1
+
         def apply() -> None:
             cur.ops.append(TellOp(seq, stored))
-            for aid in rows.assignment_ids.tolist():
-                if aid > 0:
-                    cur.a_status[aid - 1] = TOLD
+            if len(told):
+                view = np.frombuffer(cur.a_status, dtype=np.uint8)
+                view[told] = TOLD
+                del view
 
         self._pending.append(apply)
         return seq

@@ -63,6 +63,7 @@ from teachkit.storages._sql._migrate import ensure_schema
 from teachkit.storages._sql._schema import assignments, curricula, events, snapshots
 
 PAGE = 50_000
+_MAX_POS = 2**31 - 1
 _IN_CHUNK = 500
 _EVENT_COLS = (
     "op_seq, pos, learner_id, task, score, reward, success, duration, time, "
@@ -381,6 +382,24 @@ class _SQLTransaction(Transaction):
             tasks=[None if p is None else p[2] for p in picked],
         )
 
+    def statuses(self, ids: np.ndarray) -> np.ndarray:
+        found: dict[int, int] = {}
+        if len(ids):
+            lo, hi = int(ids.min()), int(ids.max())
+            query = select(assignments.c.id, assignments.c.status).where(
+                assignments.c.curriculum_id == self._cid
+            )
+            if hi - lo < 4 * len(ids) + 64:
+                found = dict(
+                    self._conn.execute(query.where(assignments.c.id.between(lo, hi))).all()
+                )
+            else:
+                wanted = ids.tolist()
+                for k in range(0, len(wanted), _IN_CHUNK):
+                    chunk = wanted[k : k + _IN_CHUNK]
+                    found.update(self._conn.execute(query.where(assignments.c.id.in_(chunk))).all())
+        return np.array([found.get(i, -1) for i in ids.tolist()], dtype=np.int16)
+
     def append_ask(
         self, learner_id: str, tasks: list[str], created: float, expires: float | None
     ) -> tuple[int, int]:
@@ -553,7 +572,7 @@ def _tell_ops(conn: Connection, cid: int, after: int, upto: int) -> Iterator[Tel
 def _event_pages(
     conn: Connection, cid: int, after: int, upto: int | None, learner_id: str | None
 ) -> Iterator[EventRows]:
-    last = (after, -1)
+    last = (after, _MAX_POS)  # start after every row of op `after`
     while True:
         sql = (
             f"SELECT {_EVENT_COLS} FROM teachkit_events WHERE curriculum_id = :c "
