@@ -60,7 +60,11 @@ def main() -> None:
     t0 = time.perf_counter()
     ours = MemoryModel(grades="four").fit(train)
     row("teachkit MemoryModel (fitted)", ours.predict_log(log), time.perf_counter() - t0)
-    row("teachkit MemoryModel (FSRS-6 defaults)", MemoryModel(log.space, grades="four").predict_log(log), 0.0)
+    row(
+        "teachkit MemoryModel (FSRS-6 defaults)",
+        MemoryModel(log.space, grades="four").predict_log(log),
+        0.0,
+    )
 
     from fsrs import Card, Optimizer, Rating, ReviewLog, Scheduler
 

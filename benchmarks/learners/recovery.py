@@ -37,7 +37,9 @@ def main() -> None:
         print(json.dumps(row))
     for model, tol in (("1pl", 0.12), ("2pl", 0.15)):
         for seed in range(args.seeds):
-            log, truth = irt_log(n_learners=2000, n_items=20, answers=20, model=model, seed=200 + seed)
+            log, truth = irt_log(
+                n_learners=2000, n_items=20, answers=20, model=model, seed=200 + seed
+            )
             fitted = IRT(model=model).fit(log)
             eb = float(np.abs(fitted.difficulty - truth["b"]).mean())
             ea = float(np.abs(fitted.discrimination - truth["a"]).mean())

@@ -158,5 +158,7 @@ def test_missing_numba_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(MissingDependencyError, match=r"pip install 'teachkit\[fast\]'"):
         BKT(engine="numba").fit(log)
     assert BKT(engine="auto", restarts=1, max_iter=3).fit(log).fitted  # falls back to numpy
-    with pytest.raises(ValidationError, match="engine: expected 'auto', 'numpy' or 'numba', got 'c'"):
+    with pytest.raises(
+        ValidationError, match="engine: expected 'auto', 'numpy' or 'numba', got 'c'"
+    ):
         BKT(engine="c")
