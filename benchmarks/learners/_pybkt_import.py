@@ -39,3 +39,22 @@ def import_pybkt_model() -> Any:
         for (mod, name), fn in saved.items():
             setattr(mod, name, fn)
     return Model
+
+
+def patch_pure_python_build() -> None:
+    """pyBKT's pure-Python E-step returns the log-likelihood as a (1, 1) array, which
+    numpy >= 2 refuses to store into an array element; hand EM_fit a float instead."""
+    import numpy as np
+    import pyBKT.fit.EM_fit as em_fit
+
+    original = em_fit.run
+    if getattr(original, "_teachkit_patched", False):
+        return
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        result["total_loglike"] = float(np.asarray(result["total_loglike"]).ravel()[0])
+        return result
+
+    run._teachkit_patched = True  # type: ignore[attr-defined]
+    em_fit.run = run

@@ -39,7 +39,7 @@ def main() -> None:
     import pandas as pd
 
     sys.path.insert(0, str(Path(__file__).parent))
-    from _pybkt_import import import_pybkt_model
+    from _pybkt_import import import_pybkt_model, patch_pure_python_build
 
     Model = import_pybkt_model()
     spec = importlib.util.find_spec("pyBKT.fit.E_step")
@@ -79,6 +79,8 @@ def main() -> None:
 
     # pyBKT
     build = "C++" if spec is not None and str(spec.origin).endswith(".so") else "pure Python"
+    if build == "pure Python":
+        patch_pure_python_build()
     times = []
     for r in range(args.repeats):
         model = Model(seed=42 + r, num_fits=args.restarts, parallel=True)

@@ -57,7 +57,7 @@ class SAKT(TorchLearnerModel):
         lr: float = 1e-3,
         max_len: int = 200,
         device: str = "auto",
-        threads: int | None = None,
+        threads: int | None = 1,
         seed: int | None = None,
     ) -> None:
         check_positive_int("dim", dim)

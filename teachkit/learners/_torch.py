@@ -41,8 +41,9 @@ class TorchLearnerModel(BaseLearnerModel):
     cross-entropy of every answer's prediction with Adam.
 
     ``threads`` sets torch's intra-op threads while training and predicting (restored
-    afterwards); None leaves torch's setting. On a busy machine one thread is often much
-    faster for these small recurrent networks.
+    afterwards); None leaves torch's setting. The default is one thread: these networks
+    are small, and on a CPU shared with other work torch's default (all cores) was measured
+    20x slower (see BENCHMARKS.md).
 
     Subclasses implement ``_build(torch)`` (the network) and ``_forward(net, items,
     correct, mask)`` returning logits ``(B, T, K)`` per (answer, skill slot) from the
@@ -58,7 +59,7 @@ class TorchLearnerModel(BaseLearnerModel):
         lr: float = 1e-3,
         max_len: int = 200,
         device: str = "auto",
-        threads: int | None = None,
+        threads: int | None = 1,
         seed: int | None = None,
     ) -> None:
         require_torch()
