@@ -131,10 +131,19 @@ class IRT(BaseLearnerModel):
     def _m_step(
         self, a: np.ndarray, b: np.ndarray, n: np.ndarray, r: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Newton steps on each item's expected complete-data log posterior (vectorized)."""
+        """Maximize each item's expected complete-data log posterior (vectorized Newton on
+        ``(log a, b)`` with step halving, so every accepted step goes uphill)."""
         theta = self._theta[None, :]
+        two = self.model == "2pl"
+
+        def objective(la: np.ndarray, b: np.ndarray) -> np.ndarray:
+            z = np.exp(la)[:, None] * (theta - b[:, None])
+            ll = r * -np.logaddexp(0.0, -z) + (n - r) * -np.logaddexp(0.0, z)
+            return ll.sum(1) - b**2 / 18.0 - (la**2 / 0.5 if two else 0.0)
+
         la = np.log(a)
-        for _ in range(4):
+        current = objective(la, b)
+        for _ in range(25):
             a = np.exp(la)
             d = theta - b[:, None]
             p = _sigmoid(a[:, None] * d)
@@ -142,20 +151,36 @@ class IRT(BaseLearnerModel):
             info = n * p * (1 - p)
             g_b = -(a[:, None] * resid).sum(1) - b / 9.0
             h_bb = -(a[:, None] ** 2 * info).sum(1) - 1.0 / 9.0
-            if self.model == "1pl":
-                b = b - g_b / h_bb
-                continue
-            g_la = (a[:, None] * d * resid).sum(1) - la / 0.25
-            h_ll = -(a[:, None] ** 2 * d**2 * info).sum(1) + g_la + la / 0.25 - 1.0 / 0.25
-            h_lb = (a[:, None] ** 2 * d * info).sum(1) - (a[:, None] * resid).sum(1)
-            det = h_ll * h_bb - h_lb**2
-            ok = (det > 1e-9) & (h_ll < 0)
-            step_l = np.where(
-                ok, (h_bb * g_la - h_lb * g_b) / np.where(ok, det, 1), g_la / np.minimum(h_ll, -1.0)
-            )
-            step_b = np.where(ok, (h_ll * g_b - h_lb * g_la) / np.where(ok, det, 1), g_b / h_bb)
-            la = la - np.clip(step_l, -1, 1)
-            b = b - np.clip(step_b, -2, 2)
+            if two:
+                g_la = (a[:, None] * d * resid).sum(1) - la / 0.25
+                h_ll = (
+                    -(a[:, None] ** 2 * d**2 * info).sum(1) + (a[:, None] * d * resid).sum(1) - 4.0
+                )
+                h_lb = (a[:, None] ** 2 * d * info).sum(1) - (a[:, None] * resid).sum(1)
+                det = h_ll * h_bb - h_lb**2
+                ok = (det > 1e-9) & (h_ll < 0)
+                safe = np.where(ok, det, 1.0)
+                step_l = np.where(
+                    ok, (h_bb * g_la - h_lb * g_b) / safe, g_la / np.minimum(h_ll, -1.0)
+                )
+                step_b = np.where(ok, (h_ll * g_b - h_lb * g_la) / safe, g_b / h_bb)
+            else:
+                step_l = np.zeros_like(la)
+                step_b = g_b / h_bb
+            step_l, step_b = np.clip(step_l, -1, 1), np.clip(step_b, -2, 2)
+            scale = np.ones_like(la)
+            for _ in range(20):  # halve the steps that would go downhill
+                trial = objective(la - scale * step_l, b - scale * step_b)
+                worse = trial < current
+                if not worse.any():
+                    break
+                scale = np.where(worse, scale / 2, scale)
+            moved = trial >= current
+            la = np.where(moved, la - scale * step_l, la)
+            b = np.where(moved, b - scale * step_b, b)
+            current = np.where(moved, trial, current)
+            if np.max(np.abs(scale * step_l) + np.abs(scale * step_b)) < 1e-8:
+                break
         return np.exp(la), b
 
     # -- learner state --------------------------------------------------------------------------
