@@ -185,3 +185,44 @@ def review_log(
         time=tt[order] + _T0,
     )
     return log, {"weights": w, "p_recall": pp[order]}
+
+
+def pfa_log(
+    n_learners: int = 1000,
+    n_skills: int = 3,
+    *,
+    steps: int = 30,
+    seed: int = 0,
+) -> tuple[InteractionLog, dict[str, np.ndarray]]:
+    """Answers drawn from PFA: ``logit P = beta_k + gamma_k s_k + rho_k f_k`` for the skill
+    ``k`` of the item (one skill per item, items ``q{k}``), with ``s_k``/``f_k`` the
+    learner's earlier successes and failures on it. beta ~ U(-1.5, 0), gamma ~ U(0.1, 0.4),
+    rho ~ U(-0.2, 0.1)."""
+    rng = np.random.default_rng(seed)
+    truth = {
+        "beta": rng.uniform(-1.5, 0.0, n_skills),
+        "gamma": rng.uniform(0.1, 0.4, n_skills),
+        "rho": rng.uniform(-0.2, 0.1, n_skills),
+    }
+    s = np.zeros((n_learners, n_skills))
+    f = np.zeros((n_learners, n_skills))
+    ids = np.arange(n_learners)
+    lr, it, co, st = [], [], [], []
+    for t in range(steps):
+        k = rng.integers(0, n_skills, n_learners)
+        z = truth["beta"][k] + truth["gamma"][k] * s[ids, k] + truth["rho"][k] * f[ids, k]
+        correct = rng.random(n_learners) < 1.0 / (1.0 + np.exp(-z))
+        s[ids, k] += correct
+        f[ids, k] += ~correct
+        lr.append(ids)
+        it.append(k)
+        co.append(correct)
+        st.append(np.full(n_learners, t))
+    log = _log(
+        _space(n_skills, np.arange(n_skills)),
+        np.concatenate(lr),
+        np.concatenate(it),
+        np.concatenate(co),
+        np.concatenate(st),
+    )
+    return log, truth

@@ -95,3 +95,14 @@ def test_pfa_learns_that_practice_helps() -> None:
     assert set(with_items["item"]) == {"q0", "q1"}
     with pytest.raises(ValidationError, match="l2: expected a number >= 0"):
         PFA(l2=-1)
+
+
+def test_pfa_recovers_its_generating_weights() -> None:
+    """Tolerance: max abs error 0.1 on beta, 0.03 on gamma and rho (1500 learners x 30)."""
+    from teachkit.data.synthetic import pfa_log
+
+    log, truth = pfa_log(n_learners=1500, n_skills=3, steps=30, seed=8)
+    params = PFA(l2=0.0).fit(log).params()
+    for name, tol in (("beta", 0.1), ("gamma", 0.03), ("rho", 0.03)):
+        got = np.array([params[name][f"s{k}"] for k in range(3)])
+        assert np.abs(got - truth[name]).max() < tol, (name, got, truth[name])
