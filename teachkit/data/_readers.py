@@ -269,12 +269,19 @@ def read_pykt(
     )
 
 
-def read_dkt(path: str | Path, *, space: Discrete | None = None) -> InteractionLog:
+def read_dkt(
+    path: str | Path,
+    *,
+    space: Discrete | None = None,
+    unsorted: str = "error",
+    duplicates: str = "error",
+) -> InteractionLog:
     """Read the three-lines-per-learner text format of the DKT and DKVMN repositories.
 
     Each learner is three lines: the number of answers, the comma-separated skill (or
     question) ids, and the comma-separated 0/1 answers. Learners are numbered by their
-    position in the file; the line order is the time order.
+    position in the file; the line order is the time order (so ``unsorted`` and
+    ``duplicates``, accepted for a uniform interface, never apply: there are no times).
     """
     source = str(path)
     p = Path(path)
@@ -307,7 +314,15 @@ def read_dkt(path: str | Path, *, space: Discrete | None = None) -> InteractionL
         correct += ys
     if problems:
         raise ValidationError(source, problems)
-    return InteractionLog.from_arrays(learners, items, correct, space=space, source=source)
+    return InteractionLog.from_arrays(
+        learners,
+        items,
+        correct,
+        space=space,
+        unsorted=unsorted,
+        duplicates=duplicates,
+        source=source,
+    )
 
 
 def read_review_log(
