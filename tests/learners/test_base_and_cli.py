@@ -77,6 +77,7 @@ def _csv(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_fit_command_with_evaluation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("pandas")
     pytest.importorskip("matplotlib")

@@ -9,9 +9,14 @@ from teachkit.learners import BaseLearnerModel
 from teachkit.testing.learners import learner_model_examples
 
 EXAMPLES = list(learner_model_examples())
+# The first torch optimizer in a process imports torch._dynamo (several seconds).
+SLOW = {"DKT"}
+CASES = [
+    pytest.param(n, m, id=n, marks=[pytest.mark.slow] if n in SLOW else []) for n, m in EXAMPLES
+]
 
 
-@pytest.mark.parametrize(("name", "model"), EXAMPLES, ids=[n for n, _ in EXAMPLES])
+@pytest.mark.parametrize(("name", "model"), CASES)
 def test_learner_model_keeps_the_contract(name: str, model: BaseLearnerModel) -> None:
     check_learner_model(model)
 

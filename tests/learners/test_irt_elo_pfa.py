@@ -19,6 +19,7 @@ def test_irt_1pl_recovers_difficulties() -> None:
     assert np.all(model.discrimination == 1.0)
 
 
+@pytest.mark.slow
 def test_irt_2pl_recovers_difficulties_and_discriminations() -> None:
     """Tolerance: MAE(b) < 0.15, MAE(a) < 0.15, corr(a) > 0.8 (2000 learners x 20 items)."""
     log, truth = irt_log(n_learners=2000, n_items=20, answers=20, model="2pl", seed=4)

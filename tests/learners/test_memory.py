@@ -55,6 +55,7 @@ def test_default_weights_reproduce_the_generating_process() -> None:
     assert np.allclose(p[seen], truth["p_recall"][seen])
 
 
+@pytest.mark.slow
 def test_fit_gets_close_to_the_truth() -> None:
     log, truth = review_log(
         n_cards=300, reviews=6, seed=3, weights=np.clip(W * 1.3, _fsrs.LOWER, _fsrs.UPPER)
