@@ -18,7 +18,15 @@ TEACHERS: dict[str, str] = {
 }
 """Teacher name -> ``module:Class``."""
 
-LEARNER_MODELS: dict[str, str] = {}
+LEARNER_MODELS: dict[str, str] = {
+    "bkt": "teachkit.learners:BKT",
+    "irt": "teachkit.learners:IRT",
+    "elo": "teachkit.learners:Elo",
+    "pfa": "teachkit.learners:PFA",
+    "dkt": "teachkit.learners:DKT",
+    "sakt": "teachkit.learners:SAKT",
+    "memory": "teachkit.learners:MemoryModel",
+}
 """Learner-model name -> ``module:Class``."""
 
 

@@ -16,6 +16,7 @@ from teachkit.errors import TeachkitError
 
 COMMANDS = {
     "demo": "teachkit.cli._demo",
+    "fit": "teachkit.cli._fit",
     "storage": "teachkit.cli._storage",
 }
 """Command name -> module, in the order ``teachkit --help`` lists them."""

@@ -1,0 +1,35 @@
+"""Discover every registered learner model and build example instances for conformance tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from teachkit.learners import BaseLearnerModel
+from teachkit.spaces import Discrete
+from teachkit.testing.teachers import example_spaces
+
+
+def example_space() -> Discrete:
+    """The Discrete space with skills and prerequisites every learner model is tried on."""
+    space = example_spaces()[0]
+    assert isinstance(space, Discrete)
+    return space
+
+
+def all_learner_models() -> list[type[BaseLearnerModel]]:
+    """Every concrete learner model class listed in ``teachkit.learners.__all__``."""
+    import teachkit.learners as module
+
+    return [
+        obj
+        for name in module.__all__
+        if isinstance(obj := getattr(module, name), type)
+        and issubclass(obj, BaseLearnerModel)
+        and obj is not BaseLearnerModel
+    ]
+
+
+def learner_model_examples(seed: int = 0) -> Iterator[tuple[str, BaseLearnerModel]]:
+    """``(test id, instance)`` for every learner model, on the example space."""
+    for cls in all_learner_models():
+        yield cls.__name__, cls._example(example_space(), seed)
