@@ -15,6 +15,9 @@ from teachkit.errors import ValidationError
 TEACHERS: dict[str, str] = {
     "uniform": "teachkit.teachers:Uniform",
     "sequential": "teachkit.teachers:Sequential",
+    "tscl": "teachkit.teachers:TSCL",
+    "sec": "teachkit.teachers:SEC",
+    "dump": "teachkit.teachers:DUMP",
 }
 """Teacher name -> ``module:Class``."""
 

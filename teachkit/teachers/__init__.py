@@ -5,7 +5,10 @@ suite and the command line find every teacher through this module.
 """
 
 from teachkit.teachers._base import BaseTeacher
+from teachkit.teachers._dump import DUMP
+from teachkit.teachers._sec import SEC
 from teachkit.teachers._sequential import Sequential
+from teachkit.teachers._tscl import TSCL
 from teachkit.teachers._uniform import Uniform
 
-__all__ = ["BaseTeacher", "Sequential", "Uniform"]
+__all__ = ["DUMP", "SEC", "TSCL", "BaseTeacher", "Sequential", "Uniform"]
