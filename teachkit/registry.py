@@ -18,6 +18,12 @@ TEACHERS: dict[str, str] = {
     "tscl": "teachkit.teachers:TSCL",
     "sec": "teachkit.teachers:SEC",
     "dump": "teachkit.teachers:DUMP",
+    "target_difficulty": "teachkit.teachers:TargetDifficulty",
+    "plr": "teachkit.teachers:PLR",
+    "robust_plr": "teachkit.teachers:RobustPLR",
+    "doremi": "teachkit.teachers:DoReMi",
+    "skill_it": "teachkit.teachers:SkillIt",
+    "zero_variance_filter": "teachkit.teachers:ZeroVarianceFilter",
 }
 """Teacher name -> ``module:Class``."""
 

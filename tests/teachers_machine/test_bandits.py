@@ -9,7 +9,7 @@ import pytest
 
 from teachkit.checks import check_teacher
 from teachkit.errors import ValidationError
-from teachkit.spaces import Discrete
+from teachkit.spaces import Box, Discrete
 from teachkit.teachers import DUMP, SEC, TSCL
 
 from ._helpers import batch, grpo
@@ -65,10 +65,9 @@ def test_sec_and_dump_need_groups() -> None:
             teacher.tell(batch([0], score=[1.0]))
     with pytest.raises(ValidationError, match="alpha"):
         SEC(SPACE, alpha=2.0)
+    box = Box([0], [1])
     with pytest.raises(ValidationError, match="Discrete"):
-        from teachkit.spaces import Box
-
-        SEC(Box([0], [1]))
+        SEC(box)
 
 
 def test_dump_ucb_by_hand_and_golden_sequence() -> None:
@@ -79,7 +78,9 @@ def test_dump_ucb_by_hand_and_golden_sequence() -> None:
     mid = np.abs(grpo([1, 0, 1, 0]))[-3:].mean()
     hard = np.concatenate([np.abs(grpo([0, 0, 0, 0])), np.abs(grpo([0, 0, 0, 1]))])[-3:].mean()
     bonus = [math.sqrt(2 * math.log(25) / (c + 1)) for c in (4, 12, 8)]
-    np.testing.assert_allclose(teacher.ucb(), [easy, mid, hard] + np.array(bonus), rtol=1e-12)
+    np.testing.assert_allclose(
+        teacher.ucb(), np.array([easy, mid, hard]) + np.array(bonus), rtol=1e-12
+    )
     w = np.exp(teacher.ucb() / 0.1)
     np.testing.assert_allclose(teacher.probabilities(), w / w.sum())
     assert seq == [1, 2, 2, 0, 0, 1, 1, 1, 1, 1, 2, 2, 1, 2, 2]
@@ -155,7 +156,7 @@ def test_tscl_rejects_bad_options() -> None:
         TSCL(SPACE, epsilon=-0.1)
 
 
-@pytest.mark.parametrize(("estimator", "selection"), list(GOLDEN) + [("sampling", "boltzmann")])
+@pytest.mark.parametrize(("estimator", "selection"), [*GOLDEN, ("sampling", "boltzmann")])
 def test_tscl_every_variant_keeps_the_contract(estimator: str, selection: str) -> None:
     check_teacher(TSCL(Discrete(5), estimator=estimator, selection=selection, window=3, seed=1))
 

@@ -1,0 +1,303 @@
+"""PLR and Robust PLR: replay the levels with the highest learning potential."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+
+from teachkit._batch import EventBatch
+from teachkit._validation import check_positive_int
+from teachkit.spaces import Discrete
+from teachkit.teachers._base import BaseTeacher
+from teachkit.teachers._signals import (
+    check_choice,
+    check_params,
+    draw,
+    group_advantage_matrix,
+    require_groups,
+)
+
+SCORES = ("positive_value_loss", "abs_advantage", "learnability")
+PRIORITIZATIONS = ("rank", "power")
+
+
+class PLR(BaseTeacher):
+    """Prioritized Level Replay (Jiang, Grefenstette, Rocktäschel 2021).
+
+    A bounded buffer of levels (tasks) with a score and the time each was last sampled.
+    Each decision replays a buffered level with the replay probability, else takes a new
+    level from the generator (a uniform draw from the space, preferring levels not in the
+    buffer when the space is small enough to list them). Replayed levels are drawn from
+
+        ``P_replay = (1 - rho) * P_S + rho * P_C``
+
+    where ``P_S ∝ h(S_i)^(1/temperature)`` with ``h`` the inverse rank of the level's
+    score (``"rank"``) or the score itself (``"power"``), and the staleness distribution
+    ``P_C ∝ c - C_i`` (``c`` decisions so far, ``C_i`` when level ``i`` was last drawn).
+
+    Level scores, from each episode's advantages (reported, else GRPO's group-normalized
+    ones from the group rewards): ``"positive_value_loss"`` mean ``max(A, 0)`` (the
+    paper's default with GAE advantages), ``"abs_advantage"`` mean ``|A|`` (its L1 value
+    loss), or ``"learnability"`` ``p (1 - p)`` with ``p`` the level's success rate so far
+    (signal, or group mean reward). A level's score becomes ``(1 - score_alpha) * old +
+    score_alpha * new``. A played level not in the buffer enters it while there is room,
+    else replaces the lowest-scoring level if its score is higher (Robust PLR's rule).
+
+    With ``replay_prob=None`` the replay probability is the fraction of the levels that
+    the buffer can hold which it holds (the PLR paper's proportionate schedule over a
+    finite level set); a number fixes it (Robust PLR, ACCEL).
+
+    Batches: one ``ask`` of ``n`` computes ``P_replay`` once and draws ``n`` levels from
+    it (the staleness update follows the whole batch), as parallel-environment
+    implementations do.
+
+    Args:
+        space: the levels (a Discrete space of any size; its draws are the generator).
+        buffer_size: levels kept (the papers' 4,000 for open-ended generators).
+        score: ``"positive_value_loss"``, ``"abs_advantage"`` or ``"learnability"``.
+        prioritization: ``"rank"`` or ``"power"``.
+        temperature: ``beta`` of the score prioritization.
+        staleness_coef: ``rho``.
+        replay_prob: probability of replaying a buffered level, or None (proportionate).
+        score_alpha: weight of a new score against the stored one (1: replace).
+        seed: seeds every draw.
+
+    Example:
+        >>> import teachkit as tk
+        >>> teacher = tk.teachers.PLR(tk.spaces.Discrete(100), buffer_size=10, seed=0)
+        >>> len(teacher.ask("agent", 4))
+        4
+
+    References:
+        Jiang, Grefenstette, Rocktäschel (2021). Prioritized Level Replay. ICML.
+    """
+
+    spaces = (Discrete,)
+    robust: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        space: Discrete,
+        *,
+        buffer_size: int = 4000,
+        score: str = "positive_value_loss",
+        prioritization: str = "rank",
+        temperature: float = 0.1,
+        staleness_coef: float = 0.1,
+        replay_prob: float | None = None,
+        score_alpha: float = 1.0,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__(space, seed=seed)
+        self.buffer_size = buffer_size
+        self.score = score
+        self.prioritization = prioritization
+        self.temperature = temperature
+        self.staleness_coef = staleness_coef
+        self.replay_prob = replay_prob
+        self.score_alpha = score_alpha
+        check_positive_int("buffer_size", buffer_size)
+        check_choice(type(self).__name__, "score", score, SCORES)
+        check_choice(type(self).__name__, "prioritization", prioritization, PRIORITIZATIONS)
+        checks: list[tuple[str, Any, float | None, float | None]] = [
+            ("temperature", temperature, 1e-12, None),
+            ("staleness_coef", staleness_coef, 0.0, 1.0),
+            ("score_alpha", score_alpha, 1e-12, 1.0),
+        ]
+        if replay_prob is not None:
+            checks.append(("replay_prob", replay_prob, 0.0, 1.0))
+        check_params(type(self).__name__, checks)
+        self._n_levels = space.n
+        b = buffer_size
+        self._levels = np.full(b, -1, dtype=np.int64)
+        self._scores = np.zeros(b)
+        self._last = np.zeros(b, dtype=np.int64)
+        self._successes = np.zeros(b)
+        self._tries = np.zeros(b)
+        self._filled = 0
+        self._count = 0
+        self._slot_of: dict[int, int] = {}
+        self._replayed: dict[str, np.ndarray] = {}
+
+    _derived = ("_n_levels",)
+
+    # -- distributions --------------------------------------------------------------------------
+    def buffer(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(levels, scores)`` of the buffered levels, in buffer order (copies)."""
+        f = self._filled
+        return self._levels[:f].copy(), self._scores[:f].copy()
+
+    def replay_distribution(self) -> np.ndarray:
+        """``P_replay`` over the buffered levels (in :meth:`buffer` order)."""
+        f = self._filled
+        scores = self._scores[:f]
+        if self.prioritization == "rank":
+            order = np.argsort(-scores, kind="stable")
+            rank = np.empty(f)
+            rank[order] = np.arange(1, f + 1)
+            weights = (1.0 / rank) ** (1.0 / self.temperature)
+        else:
+            weights = np.maximum(scores, 0.0) ** (1.0 / self.temperature)
+        total = weights.sum()
+        p_s = weights / total if total > 0 else np.full(f, 1.0 / f)
+        stale = (self._count - self._last[:f]).astype(np.float64)
+        total = stale.sum()
+        p_c = stale / total if total > 0 else np.full(f, 1.0 / f)
+        rho = self.staleness_coef
+        return (1.0 - rho) * p_s + rho * p_c
+
+    def _replay_probability(self) -> float:
+        if self.replay_prob is not None:
+            return float(self.replay_prob)
+        capacity = min(self.buffer_size, self._n_levels)
+        return self._filled / capacity
+
+    def replayed(self, learner_id: str) -> np.ndarray:
+        """Which of the tasks of ``learner_id``'s last ask were replays (bool mask)."""
+        return self._replayed.get(learner_id, np.zeros(0, dtype=bool)).copy()
+
+    # -- ask ----------------------------------------------------------------------------------
+    def _ask(self, learner_id: str, n: int) -> np.ndarray:
+        out = np.empty(n, dtype=np.int64)
+        replay = np.zeros(n, dtype=bool)
+        if self._filled:
+            replay = self._rng.random(n) < self._replay_probability()
+        m = int(replay.sum())
+        if m:
+            slots = draw(self._rng, self.replay_distribution(), m)
+            out[replay] = self._levels[slots]
+        if m < n:
+            out[~replay] = self._new_levels(n - m)
+        self._count += n
+        if m:
+            self._last[slots] = self._count
+        if self.robust:
+            self._replayed[learner_id] = replay
+        return out
+
+    def _new_levels(self, m: int) -> np.ndarray:
+        k = self._n_levels
+        if k <= self.buffer_size and self._filled < k:
+            unseen = np.ones(k, dtype=bool)
+            unseen[self._levels[: self._filled]] = False
+            pool = np.flatnonzero(unseen)
+            return pool[(self._rng.random(m) * len(pool)).astype(np.int64)]
+        return (self._rng.random(m) * k).astype(np.int64)
+
+    # -- tell ---------------------------------------------------------------------------------
+    def validate(self, batch: EventBatch) -> None:
+        if self.score != "learnability":
+            require_groups(batch, f"{type(self).__name__}.tell")
+
+    def _tell(self, batch: EventBatch) -> None:
+        if self.score == "learnability":
+            wins, tries = self._success_counts(batch)
+            new = np.full(len(batch), np.nan)
+        else:
+            adv, present = group_advantage_matrix(batch)
+            with np.errstate(invalid="ignore"):
+                if self.score == "positive_value_loss":
+                    per = np.nanmean(np.maximum(adv, 0.0), axis=1)
+                else:
+                    per = np.nanmean(np.abs(adv), axis=1)
+            new = np.where(present, per, np.nan)
+        a = self.score_alpha
+        slot_of = self._slot_of
+        for i, level in enumerate(batch.tasks.tolist()):
+            slot = slot_of.get(level)
+            if self.score == "learnability":
+                if slot is None:
+                    p = wins[i] / tries[i]
+                else:
+                    p = (self._successes[slot] + wins[i]) / (self._tries[slot] + tries[i])
+                s = p * (1.0 - p)
+            else:
+                s = float(new[i])
+                if s != s:  # no advantages for this episode
+                    continue
+            if slot is not None:
+                self._scores[slot] = (1.0 - a) * self._scores[slot] + a * s
+            else:
+                slot = self._insert(level, s)
+                if slot is None:
+                    continue
+            if self.score == "learnability":
+                self._successes[slot] += wins[i]
+                self._tries[slot] += tries[i]
+
+    def _success_counts(self, batch: EventBatch) -> tuple[np.ndarray, np.ndarray]:
+        wins = np.clip(batch.signal(), 0.0, 1.0)
+        tries = np.ones(len(batch))
+        for i, r in enumerate(batch.rewards):
+            if r is not None:
+                wins[i] = float(np.clip(r, 0.0, 1.0).sum())
+                tries[i] = len(r)
+        return wins, tries
+
+    def _insert(self, level: int, score: float) -> int | None:
+        if self._filled < self.buffer_size:
+            slot = self._filled
+            self._filled += 1
+        else:
+            slot = int(np.argmin(self._scores))
+            if score <= self._scores[slot]:
+                return None
+            del self._slot_of[int(self._levels[slot])]
+        self._levels[slot] = level
+        self._scores[slot] = score
+        self._last[slot] = self._count
+        self._successes[slot] = 0.0
+        self._tries[slot] = 0.0
+        self._slot_of[level] = slot
+        return slot
+
+
+class RobustPLR(PLR):
+    """Robust PLR (Jiang et al. 2021, "Replay-Guided Adversarial Environment Design").
+
+    PLR over an open-ended generator, with the rule that makes it robust: the learner
+    trains only on replayed levels; new levels are only evaluated, to score them for the
+    buffer. The teacher cannot stop a gradient step, so it says which tasks of each ask
+    were replays: :meth:`replayed` returns the mask of ``learner_id``'s last ask, and the
+    training loop should skip the policy update on the others (still reporting their
+    outcomes, which score them). The replay probability defaults to a fixed 0.5.
+
+    Example:
+        >>> import teachkit as tk
+        >>> teacher = tk.teachers.RobustPLR(tk.spaces.Discrete(10_000), seed=0)
+        >>> tasks = teacher.ask("agent", 3)
+        >>> teacher.replayed("agent").tolist()  # empty buffer: nothing to replay yet
+        [False, False, False]
+
+    References:
+        Jiang, Dennis, Parker-Holder, Foerster, Grefenstette, Rocktäschel (2021).
+        Replay-Guided Adversarial Environment Design. NeurIPS.
+    """
+
+    robust = True
+
+    def __init__(
+        self,
+        space: Discrete,
+        *,
+        buffer_size: int = 4000,
+        score: str = "positive_value_loss",
+        prioritization: str = "rank",
+        temperature: float = 0.1,
+        staleness_coef: float = 0.1,
+        replay_prob: float | None = 0.5,
+        score_alpha: float = 1.0,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__(
+            space,
+            buffer_size=buffer_size,
+            score=score,
+            prioritization=prioritization,
+            temperature=temperature,
+            staleness_coef=staleness_coef,
+            replay_prob=replay_prob,
+            score_alpha=score_alpha,
+            seed=seed,
+        )
