@@ -102,6 +102,10 @@ class DoReMi(BaseTeacher):
         """The weights averaged over all steps so far (DoReMi's output mixture)."""
         return self._sum / self._steps if self._steps else self._alpha.copy()
 
+    def probabilities(self) -> np.ndarray:
+        """The distribution ``ask`` samples from."""
+        return self.average_weights() if self.use_average else self.weights()
+
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         p = self.average_weights() if self.use_average else self._alpha
         return draw(self._rng, p, n)

@@ -147,6 +147,21 @@ class PLR(BaseTeacher):
         rho = self.staleness_coef
         return (1.0 - rho) * p_s + rho * p_c
 
+    def probabilities(self) -> np.ndarray:
+        """The distribution of the next draw over all levels of the space."""
+        k = self._n_levels
+        p_replay = self._replay_probability() if self._filled else 0.0
+        f = self._filled
+        new = np.full(k, 1.0 / k)
+        if k <= self.buffer_size and f < k:
+            new = np.ones(k)
+            new[self._levels[:f]] = 0.0
+            new /= new.sum()
+        out = (1.0 - p_replay) * new
+        if f:
+            np.add.at(out, self._levels[:f], p_replay * self.replay_distribution())
+        return out
+
     def _replay_probability(self) -> float:
         if self.replay_prob is not None:
             return float(self.replay_prob)

@@ -178,6 +178,13 @@ class TargetDifficulty(BaseTeacher):
         a, b = self._posterior(None)
         return a / (a + b)
 
+    def probabilities(self) -> np.ndarray:
+        """The learnability rule's distribution over all tasks (Thompson has none)."""
+        if self.rule != "learnability":
+            raise NotImplementedError("Thompson sampling has no closed-form distribution")
+        p = self.posterior_mean()
+        return softmax(p * (1.0 - p), self.temperature)
+
     # -- ask ----------------------------------------------------------------------------------
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         k = len(self._wins)

@@ -139,6 +139,16 @@ class TSCL(BaseTeacher):
             means = np.nanmean(np.where(np.isnan(series), np.nan, series), axis=1)
         return np.where(self._filled > 0, means, 0.0)
 
+    def probabilities(self) -> np.ndarray:
+        """The distribution of the next draw (not for ``"sampling"``, whose draws are random)."""
+        if self.estimator == "sampling":
+            raise NotImplementedError("the sampling estimator has no closed-form distribution")
+        v = np.abs(self._q) if self.absolute else self._q
+        if self.selection == "boltzmann":
+            return softmax(v, self.temperature)
+        best = (v == v.max()).astype(np.float64)
+        return self.epsilon / len(v) + (1.0 - self.epsilon) * best / best.sum()
+
     # -- ask ----------------------------------------------------------------------------------
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         if self.estimator == "sampling":
