@@ -95,14 +95,19 @@ class DUMP(BaseTeacher):
 
     def _tell(self, batch: EventBatch) -> None:
         adv, present = group_advantage_matrix(batch)
-        adv = adv[present]
-        g = adv.shape[1]
-        tasks = np.repeat(batch.tasks[present], g)
+        tasks = batch.tasks[present]
+        # Events sorted by task first, so the per-response sort inside ring_append meets
+        # an already sorted array (linear time for a stable sort).
+        by_task = np.argsort(tasks, kind="stable")
+        adv = adv[present][by_task]
+        tasks = np.repeat(tasks[by_task], adv.shape[1])
         values = np.abs(adv).ravel()
         keep = ~np.isnan(values)  # padding of groups of unequal size
-        tasks, values = tasks[keep], values[keep]
-        uniq, counts = ring_append(self._buffer, self._pointer, self._filled, tasks, values)
-        self._sums[uniq] = self._buffer[uniq].sum(axis=1)
+        if not keep.all():
+            tasks, values = tasks[keep], values[keep]
+        uniq, counts = ring_append(
+            self._buffer, self._pointer, self._filled, tasks, values, self._sums
+        )
         self._responses[uniq] += counts
         self._probs = None
 

@@ -25,14 +25,18 @@ def group_matrix(groups: tuple[np.ndarray | None, ...]) -> tuple[np.ndarray, np.
     present = np.fromiter((g is not None for g in groups), dtype=bool, count=n)
     if not present.any():
         return np.full((n, 1), np.nan), present
-    rows = [g for g in groups if g is not None]
-    size = len(rows[0])
-    if any(len(g) != size for g in rows):
+    rows = groups if present.all() else [g for g in groups if g is not None]
+    try:
+        # One C-level conversion: several times cheaper than np.stack on 1,000 rows.
+        stacked = np.array(rows, dtype=np.float64)
+    except ValueError:  # rows of different lengths
         return None
-    if present.all():
-        return np.stack(rows), present
-    out = np.full((n, size), np.nan)
-    out[present] = np.stack(rows)
+    if stacked.ndim != 2:
+        return None
+    if len(rows) == n:
+        return stacked, present
+    out = np.full((n, stacked.shape[1]), np.nan)
+    out[present] = stacked
     return out, present
 
 
@@ -50,17 +54,25 @@ def group_advantage_matrix(batch: EventBatch, eps: float = 1e-6) -> tuple[np.nda
     use_rew = has_rew & ~has_adv
     if not use_rew.any():
         return adv, has_adv
-    r = rew[use_rew]
-    computed = (r - r.mean(axis=1, keepdims=True)) / (r.std(axis=1, keepdims=True) + eps)
+    computed = _normalize(rew[use_rew] if not use_rew.all() else rew, eps)
     if not has_adv.any():
-        out = np.full((len(batch), r.shape[1]), np.nan)
+        if use_rew.all():
+            return computed, use_rew
+        out = np.full((len(batch), computed.shape[1]), np.nan)
         out[use_rew] = computed
         return out, use_rew
-    if adv.shape[1] != r.shape[1]:
+    if adv.shape[1] != computed.shape[1]:
         return _ragged(batch.group_advantages(eps))
     out = adv.copy()
     out[use_rew] = computed
     return out, has_adv | use_rew
+
+
+def _normalize(r: np.ndarray, eps: float) -> np.ndarray:
+    """GRPO's ``(r - mean) / (std + eps)`` per row (population std, as numpy's)."""
+    dev = r - r.mean(axis=1, keepdims=True)
+    std = np.sqrt(np.einsum("ij,ij->i", dev, dev) / r.shape[1])
+    return dev / (std + eps)[:, None]
 
 
 def _ragged(groups: list[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
@@ -77,6 +89,10 @@ def _ragged(groups: list[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
 def mean_abs_advantage(batch: EventBatch) -> tuple[np.ndarray, np.ndarray]:
     """Per event, the mean absolute advantage of its rollouts, and whether it had any."""
     adv, present = group_advantage_matrix(batch)
+    if present.all():
+        a = np.abs(adv)
+        if not np.isnan(a).any():  # the usual case: equal groups, one pass
+            return a.mean(axis=1), present
     out = np.full(len(batch), np.nan)
     if present.any():
         out[present] = np.nanmean(np.abs(adv[present]), axis=1)
@@ -189,11 +205,13 @@ def ring_append(
     filled: np.ndarray,
     tasks: np.ndarray,
     values: np.ndarray,
+    sums: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Append ``values`` (in time order) to per-task ring buffers, in place.
 
-    ``buffer`` is ``(n_tasks, width)``; ``pointer`` the next slot of each row; ``filled``
-    how many slots hold data. Returns ``(tasks touched, values appended per task)``.
+    ``buffer`` is ``(n_tasks, width)``, zero where empty; ``pointer`` the next slot of each
+    row; ``filled`` how many slots hold data; ``sums`` (optional) the row sums, kept up to
+    date. Returns ``(tasks touched, values appended per task)``.
     """
     order, uniq, starts, counts = groups_by_task(tasks)
     if not len(uniq):
@@ -203,7 +221,13 @@ def ring_append(
     pos = np.arange(len(order)) - starts[group]
     last = pos >= counts[group] - width  # earlier values would be overwritten anyway
     rows = uniq[group[last]]
-    buffer[rows, (pointer[rows] + pos[last]) % width] = values[order[last]]
+    cols = (pointer[rows] + pos[last]) % width
+    new = values[order[last]]
+    if sums is not None:
+        sums[uniq] += np.bincount(
+            group[last], weights=new - buffer[rows, cols], minlength=len(uniq)
+        )
+    buffer[rows, cols] = new
     pointer[uniq] = (pointer[uniq] + counts) % width
     filled[uniq] = np.minimum(filled[uniq] + counts, width)
     return uniq, counts

@@ -69,13 +69,18 @@ class SkillIt(BaseTeacher):
         check_params("SkillIt", [("step_size", step_size, 0.0, None)])
         check_positive_int("window", window)
         self._a = self._graph(space, graph)
+        # Skill graphs are sparse; a dense matrix-vector product over 1,000 skills would
+        # cost milliseconds per round.
+        from scipy.sparse import csr_array
+
+        self._sparse = csr_array(self._a)
         k = space.n
         self._losses = np.ones(k)
         self._history = np.zeros((window, k))
         self._rounds = 0
         self._p = np.full(k, 1.0 / k)
 
-    _derived = ("_a",)
+    _derived = ("_a", "_sparse")
 
     @staticmethod
     def _graph(space: Discrete, graph: Any) -> np.ndarray:
@@ -127,7 +132,7 @@ class SkillIt(BaseTeacher):
         self._losses[seen] = 1.0 - mean[seen] / counts[seen]
         self._history[self._rounds % self.window] = self._losses
         self._rounds += 1
-        z = self.step_size * (self._a @ self._history.sum(axis=0))
+        z = self.step_size * (self._sparse @ self._history.sum(axis=0))
         z -= z.max()
         e = np.exp(z)
         self._p = e / e.sum()

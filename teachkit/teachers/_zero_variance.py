@@ -11,7 +11,7 @@ from teachkit._validation import check_positive_int
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete, Space
 from teachkit.teachers._base import BaseTeacher
-from teachkit.teachers._signals import check_params, group_matrix
+from teachkit.teachers._signals import check_params, group_matrix, groups_by_task
 
 
 class ZeroVarianceFilter(BaseTeacher):
@@ -129,8 +129,11 @@ class ZeroVarianceFilter(BaseTeacher):
         stacked = group_matrix(batch.rewards)
         if stacked is not None:
             rewards, present = stacked
-            with np.errstate(invalid="ignore"):
-                std = np.where(present, np.nanstd(rewards, axis=1), np.inf)
+            if present.all():
+                std = rewards.std(axis=1)
+            else:
+                with np.errstate(invalid="ignore"):
+                    std = np.where(present, np.nanstd(rewards, axis=1), np.inf)
             return np.asarray(~(std <= self.eps))
         return np.array(
             [r is None or float(np.std(r)) > self.eps for r in batch.rewards], dtype=bool
@@ -160,6 +163,15 @@ class ZeroVarianceFilter(BaseTeacher):
             out.append(proposed[:need])
         return np.concatenate(out)
 
+    def _count_streaks(self, tasks: np.ndarray, zero: np.ndarray) -> None:
+        """Per task, zero-variance groups in a row (event by event, vectorized)."""
+        order, uniq, starts, counts = groups_by_task(tasks)
+        pos = np.arange(len(order)) - np.repeat(starts, counts)
+        last_informative = np.maximum.reduceat(np.where(zero[order], -1, pos), starts)
+        self._streak[uniq] = np.where(
+            last_informative >= 0, counts - 1 - last_informative, self._streak[uniq] + counts
+        )
+
     def validate(self, batch: EventBatch) -> None:
         self._inner.validate(batch)
 
@@ -170,8 +182,7 @@ class ZeroVarianceFilter(BaseTeacher):
         self._groups += int(grouped.sum())
         self._zero += int(zero.sum())
         if isinstance(self.space, Discrete) and grouped.any():
-            for t, z in zip(batch.tasks[grouped].tolist(), zero[grouped].tolist()):
-                self._streak[t] = self._streak[t] + 1 if z else 0
+            self._count_streaks(batch.tasks[grouped], zero[grouped])
         passed = batch.take(keep) if self.tell_filtered and not keep.all() else batch
         if len(passed):
             self._inner.tell(passed)
