@@ -21,6 +21,7 @@ from teachkit.teachers._signals import (
 )
 
 RULES = ("thompson", "learnability")
+_EXACT_DRAWS = 1 << 16  # beyond n * tasks this many Beta draws, an ask draws once per batch
 
 
 class TargetDifficulty(BaseTeacher):
@@ -31,10 +32,10 @@ class TargetDifficulty(BaseTeacher):
     an outcome's signal in [0, 1] (score, else reward, else success) counts fractionally.
     Two rules pick tasks:
 
-    * ``"thompson"``: draw ``p~`` from every candidate's posterior and take the tasks with
-      ``p~`` closest to ``target`` (Thompson sampling for a target difficulty; a batch of
-      ``n`` takes the ``n`` closest distinct tasks of one draw, so a batch spreads over
-      tasks instead of repeating one).
+    * ``"thompson"``: for each decision, draw ``p~`` from every candidate's posterior and
+      take the task with ``p~`` closest to ``target`` (Thompson sampling for a target
+      difficulty). For speed, an ask whose ``n * candidates`` exceeds 65,536 draws once
+      and takes the ``n`` closest distinct tasks of that draw.
     * ``"learnability"``: sample ``P ∝ exp(p(1 - p) / temperature)`` with ``p`` the
       posterior mean: the learnability score ``p(1 - p)``, highest at ``p = 0.5``
       (Tzannetos et al. 2023's proximal curriculum with a target success of 1; Rutherford
@@ -52,8 +53,9 @@ class TargetDifficulty(BaseTeacher):
         target: the success rate to aim at (Thompson rule).
         rule: ``"thompson"`` or ``"learnability"``.
         prior: ``(a0, b0)`` of the Beta prior without features.
-        decay: multiply a task's counts by this before each of its updates (< 1 forgets
-            old outcomes, for learners that change).
+        decay: multiply a task's counts by this before each of its updates: < 1 forgets
+            old outcomes, as a learner that improves needs (0.95: a memory of about 20
+            outcomes per task); 1 keeps them all (a stationary learner).
         temperature: the learnability softmax temperature.
         features: optional ``(n_tasks, d)`` task features for the value model.
         prior_strength: pseudo-count of the feature-based prior.
@@ -85,7 +87,7 @@ class TargetDifficulty(BaseTeacher):
         target: float = 0.5,
         rule: str = "thompson",
         prior: tuple[float, float] = (1.0, 1.0),
-        decay: float = 1.0,
+        decay: float = 0.95,
         temperature: float = 0.05,
         features: Any = None,
         prior_strength: float = 2.0,
@@ -201,6 +203,10 @@ class TargetDifficulty(BaseTeacher):
 
     def _thompson(self, a: np.ndarray, b: np.ndarray, n: int) -> np.ndarray:
         m = len(a)
+        if n * m <= _EXACT_DRAWS:  # one posterior draw per decision: Thompson sampling
+            dist = np.abs(self._rng.beta(a, b, size=(n, m)) - self.target)
+            return dist.argmin(axis=1).astype(np.int64)
+        # Large asks: the n closest distinct tasks of one draw (repeated when n > m).
         out = []
         left = n
         while left > 0:
