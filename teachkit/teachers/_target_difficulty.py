@@ -66,7 +66,7 @@ class TargetDifficulty(BaseTeacher):
     Example:
         >>> from datetime import UTC, datetime
         >>> import teachkit as tk
-        >>> teacher = tk.teachers.TargetDifficulty(tk.spaces.Discrete(["a", "b"]), seed=0)
+        >>> teacher = tk.teachers.TargetDifficulty(tk.spaces.Discrete(["a", "b"]), decay=1.0)
         >>> won = tk.Event("x", "a", tk.Outcome(success=True), datetime.now(UTC))
         >>> teacher.tell([won] * 9)
         >>> teacher.posterior_mean().round(2).tolist()
