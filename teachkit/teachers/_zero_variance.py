@@ -24,8 +24,11 @@ class ZeroVarianceFilter(BaseTeacher):
 
     * :meth:`keep` returns, for a batch of outcomes, the mask of events whose group
       rewards vary (std > ``eps``): what the trainer should keep in its gradient batch.
-    * ``tell`` passes the inner teacher only those events (``tell_filtered=True``) or all
-      of them, and counts, per task, the zero-variance groups in a row.
+    * ``tell`` passes the inner teacher every event (default) or only the informative ones
+      (``tell_filtered=True``), and counts, per task, the zero-variance groups in a row.
+      Teachers that score tasks by their mean absolute advantage (SEC, DUMP, PLR) need the
+      zeros: without them a task that is almost never solved looks as informative as one
+      at 50%.
     * ``ask`` over-samples: a proposal whose task produced ``skip_after`` zero-variance
       groups in a row is dropped (kept with probability ``recheck``, so a task that has
       become informative again can show it) and the inner teacher is asked again, up to
@@ -64,7 +67,7 @@ class ZeroVarianceFilter(BaseTeacher):
         skip_after: int = 1,
         recheck: float = 0.1,
         max_tries: int = 4,
-        tell_filtered: bool = True,
+        tell_filtered: bool = False,
         eps: float = 1e-8,
         seed: int | None = None,
     ) -> None:

@@ -239,7 +239,7 @@ def test_skill_it_graph_from_prerequisites_and_skills() -> None:
 # -- zero-variance filter -------------------------------------------------------------------------
 def test_zero_variance_filter_drops_constant_groups() -> None:
     inner = SEC(FIVE, seed=0)
-    teacher = ZeroVarianceFilter(FIVE, teacher=inner, seed=4)
+    teacher = ZeroVarianceFilter(FIVE, teacher=inner, tell_filtered=True, seed=4)
     assert play(teacher, GROUPS, 4) == [3, 1, 0, 0, 4, 2, 3, 2, 4, 4, 0, 4]
     assert teacher.keep(GROUPS[0]).tolist() == [True, False, True, False]
     assert teacher.zero_variance_fraction() == pytest.approx(3 / 7)
@@ -275,10 +275,20 @@ def test_zero_variance_filter_state_includes_default_inner_teacher() -> None:
         RobustPLR(Discrete(1000), buffer_size=8, score="abs_advantage", seed=0),
         DoReMi(FIVE, use_average=True, seed=0),
         SkillIt(FIVE, window=2, seed=0),
-        ZeroVarianceFilter(FIVE, teacher=PLR(FIVE, seed=0), tell_filtered=False, seed=0),
+        ZeroVarianceFilter(FIVE, teacher=PLR(FIVE, seed=0), tell_filtered=True, seed=0),
         ZeroVarianceFilter(Box([0], [1]), seed=0),
     ],
     ids=lambda t: repr(t)[:40],
 )
 def test_variants_keep_the_contract(teacher: object) -> None:
     check_teacher(teacher)  # type: ignore[arg-type]
+
+
+def test_zero_variance_filter_tells_everything_by_default() -> None:
+    inner = SEC(FIVE, alpha=1.0, initial_value=1.0)
+    ZeroVarianceFilter(FIVE, teacher=inner).tell(GROUPS[0])
+    # the all-right and all-wrong groups reach SEC as zero advantage (a value of 0)
+    np.testing.assert_allclose(inner.values(), [0.999998, 0, 0.999998, 0, 1])
+    filtered = SEC(FIVE, alpha=1.0, initial_value=1.0)
+    ZeroVarianceFilter(FIVE, teacher=filtered, tell_filtered=True).tell(GROUPS[0])
+    np.testing.assert_allclose(filtered.values(), [0.999998, 1, 0.999998, 1, 1])
