@@ -15,6 +15,8 @@ from teachkit.teachers._signals import (
     check_params,
     draw,
     group_advantage_matrix,
+    group_matrix,
+    groups_by_task,
     require_groups,
 )
 
@@ -43,6 +45,8 @@ class PLR(BaseTeacher):
     (signal, or group mean reward). A level's score becomes ``(1 - score_alpha) * old +
     score_alpha * new``. A played level not in the buffer enters it while there is room,
     else replaces the lowest-scoring level if its score is higher (Robust PLR's rule).
+    One ``tell`` applies that rule to its new levels at once (a level played several times
+    in one tell competes with its score after the last play; ties keep buffered levels).
 
     With ``replay_prob=None`` the replay probability is the fraction of the levels that
     the buffer can hold which it holds (the PLR paper's proportionate schedule over a
@@ -117,7 +121,6 @@ class PLR(BaseTeacher):
         self._tries = np.zeros(b)
         self._filled = 0
         self._count = 0
-        self._slot_of: dict[int, int] = {}
         self._replayed: dict[str, np.ndarray] = {}
 
     _derived = ("_n_levels",)
@@ -206,66 +209,119 @@ class PLR(BaseTeacher):
             require_groups(batch, f"{type(self).__name__}.tell")
 
     def _tell(self, batch: EventBatch) -> None:
-        if self.score == "learnability":
-            wins, tries = self._success_counts(batch)
-            new = np.full(len(batch), np.nan)
-        else:
+        wins, tries = self._success_counts(batch)
+        if self.score != "learnability":
             adv, present = group_advantage_matrix(batch)
             with np.errstate(invalid="ignore"):
                 if self.score == "positive_value_loss":
                     per = np.nanmean(np.maximum(adv, 0.0), axis=1)
                 else:
                     per = np.nanmean(np.abs(adv), axis=1)
-            new = np.where(present, per, np.nan)
+            keep = present & ~np.isnan(per)  # episodes without advantages are skipped
+            levels, scores = batch.tasks[keep], per[keep]
+        else:
+            levels = batch.tasks
+        order, uniq, starts, counts = groups_by_task(levels)
+        if not len(uniq):
+            return
+        group = np.repeat(np.arange(len(uniq)), counts)
+        slots = self._slots(uniq)
+        known = slots >= 0
+        if self.score == "learnability":
+            # p after each event: the level's successes so far over its tries so far
+            w, t = wins[order], tries[order]
+            base_w = np.where(known, self._successes[np.maximum(slots, 0)], 0.0)
+            base_t = np.where(known, self._tries[np.maximum(slots, 0)], 0.0)
+            cw = np.cumsum(w) - np.repeat(np.cumsum(w)[starts] - w[starts], counts)
+            ct = np.cumsum(t) - np.repeat(np.cumsum(t)[starts] - t[starts], counts)
+            p = (base_w[group] + cw) / (base_t[group] + ct)
+            s = p * (1.0 - p)
+            add_w = np.bincount(group, weights=w, minlength=len(uniq))
+            add_t = np.bincount(group, weights=t, minlength=len(uniq))
+        else:
+            s = scores[order]
+        # The score update S <- (1 - a) S + a s, event by event, in closed form per level;
+        # a level new to the buffer starts from its first score.
         a = self.score_alpha
-        slot_of = self._slot_of
-        for i, level in enumerate(batch.tasks.tolist()):
-            slot = slot_of.get(level)
-            if self.score == "learnability":
-                if slot is None:
-                    p = wins[i] / tries[i]
-                else:
-                    p = (self._successes[slot] + wins[i]) / (self._tries[slot] + tries[i])
-                s = p * (1.0 - p)
-            else:
-                s = float(new[i])
-                if s != s:  # no advantages for this episode
-                    continue
-            if slot is not None:
-                self._scores[slot] = (1.0 - a) * self._scores[slot] + a * s
-            else:
-                slot = self._insert(level, s)
-                if slot is None:
-                    continue
-            if self.score == "learnability":
-                self._successes[slot] += wins[i]
-                self._tries[slot] += tries[i]
+        pos = np.arange(len(s)) - starts[group]
+        from_end = counts[group] - 1 - pos
+        weight = a * (1.0 - a) ** from_end
+        first = pos == 0
+        weight[first & ~known[group]] = ((1.0 - a) ** from_end)[first & ~known[group]]
+        gain = np.bincount(group, weights=weight * s, minlength=len(uniq))
+        old = np.where(known, self._scores[np.maximum(slots, 0)], 0.0)
+        final = np.where(known, (1.0 - a) ** counts * old + gain, gain)
+        k = slots[known]
+        self._scores[k] = final[known]
+        if self.score == "learnability":
+            self._successes[k] += add_w[known]
+            self._tries[k] += add_t[known]
+        fresh = np.flatnonzero(~known)
+        if len(fresh):
+            fresh = fresh[np.argsort(order[starts[fresh]], kind="stable")]  # first seen first
+            placed, into = self._admit(final[fresh])
+            chosen = fresh[placed]
+            self._levels[into] = uniq[chosen]
+            self._scores[into] = final[chosen]
+            self._last[into] = self._count
+            self._successes[into] = add_w[chosen] if self.score == "learnability" else 0.0
+            self._tries[into] = add_t[chosen] if self.score == "learnability" else 0.0
+
+    def _slots(self, levels: np.ndarray) -> np.ndarray:
+        """The buffer slot of each level, -1 where it is not buffered."""
+        f = self._filled
+        if not f:
+            return np.full(len(levels), -1, dtype=np.int64)
+        by_level = np.argsort(self._levels[:f], kind="stable")
+        sorted_levels = self._levels[:f][by_level]
+        pos = np.minimum(np.searchsorted(sorted_levels, levels), f - 1)
+        return np.where(sorted_levels[pos] == levels, by_level[pos], -1)
+
+    def _admit(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which candidate levels (in order) enter the buffer, and the slots they take.
+
+        Candidates fill free slots first, in order; the rest compete with the buffered
+        levels, and the ``buffer_size`` highest scores stay (ties keep buffered levels, then
+        earlier candidates): the result of inserting them one by one, each replacing the
+        lowest buffered score when it is higher.
+        """
+        b, f0 = self.buffer_size, self._filled
+        n_free = min(b - f0, len(scores))
+        slot_score = self._scores.copy()
+        occupant = np.full(b, -1, dtype=np.int64)  # the candidate now in each slot, or -1
+        slot_score[f0 : f0 + n_free] = scores[:n_free]
+        occupant[f0 : f0 + n_free] = np.arange(n_free)
+        self._filled += n_free
+        rest = np.arange(n_free, len(scores))
+        if len(rest):
+            pool = np.concatenate([slot_score, scores[rest]])
+            # ties: buffered levels first, the later slot first (as evicting the first
+            # lowest slot one at a time does), then candidates in order
+            tiebreak = np.concatenate([b - 1 - np.arange(b), b + np.arange(len(rest))])
+            kept = np.zeros(len(pool), dtype=bool)
+            kept[np.lexsort((tiebreak, -pool))[:b]] = True
+            evicted = np.flatnonzero(~kept[:b])
+            occupant[evicted] = rest[kept[b:]]
+        into = np.flatnonzero(occupant >= 0)
+        return occupant[into], into
 
     def _success_counts(self, batch: EventBatch) -> tuple[np.ndarray, np.ndarray]:
         wins = np.clip(batch.signal(), 0.0, 1.0)
         tries = np.ones(len(batch))
+        if self.score != "learnability":
+            return wins, tries
+        stacked = group_matrix(batch.rewards)
+        if stacked is not None and not np.isnan(stacked[0]).any():
+            rewards, present = stacked
+            if present.all():
+                return np.clip(rewards, 0.0, 1.0).sum(axis=1), np.full(
+                    len(batch), rewards.shape[1], float
+                )
         for i, r in enumerate(batch.rewards):
             if r is not None:
                 wins[i] = float(np.clip(r, 0.0, 1.0).sum())
                 tries[i] = len(r)
         return wins, tries
-
-    def _insert(self, level: int, score: float) -> int | None:
-        if self._filled < self.buffer_size:
-            slot = self._filled
-            self._filled += 1
-        else:
-            slot = int(np.argmin(self._scores))
-            if score <= self._scores[slot]:
-                return None
-            del self._slot_of[int(self._levels[slot])]
-        self._levels[slot] = level
-        self._scores[slot] = score
-        self._last[slot] = self._count
-        self._successes[slot] = 0.0
-        self._tries[slot] = 0.0
-        self._slot_of[level] = slot
-        return slot
 
 
 class RobustPLR(PLR):

@@ -131,9 +131,12 @@ def test_plr_buffer_by_hand_and_golden(cls: type[PLR], score: str) -> None:
     levels, scores = teacher.buffer()
     if score == "learnability":
         # step 1: 0 -> p 1/2, 1 -> p 1, 2 -> p 1/2, 3 -> p 0 (not above the lowest: left out)
-        # step 2: 1 -> 3/4, 2 -> 3/4, 4 (new, 1/2 -> 0.25) replaces level 1 (0.1875)
+        # step 2: 1 -> 3/4, 2 -> 3/4 (0.1875 each); 4 (new, 1/2 -> 0.25) takes the place of
+        # the first of the two tied lowest levels, as one-by-one eviction does
         assert levels.tolist() == [0, 4, 2]
         np.testing.assert_allclose(scores, [0.25, 0.25, 0.1875])
+        np.testing.assert_allclose(teacher._successes, [1, 1, 3])
+        np.testing.assert_allclose(teacher._tries, [2, 2, 4])
     else:
         # advantages of [1, 0] are +-1/(0.5 + 1e-6); [1, 1] and [0, 0] give 0
         a = 1 / (0.5 + 1e-6) * 0.5
@@ -292,3 +295,19 @@ def test_zero_variance_filter_tells_everything_by_default() -> None:
     filtered = SEC(FIVE, alpha=1.0, initial_value=1.0)
     ZeroVarianceFilter(FIVE, teacher=filtered, tell_filtered=True).tell(GROUPS[0])
     np.testing.assert_allclose(filtered.values(), [0.999998, 1, 0.999998, 1, 1])
+
+
+def test_plr_batch_admission_equals_one_by_one_insertion() -> None:
+    rng = np.random.default_rng(3)
+    scores = rng.random(40)
+    teacher = PLR(Discrete(100), buffer_size=6, score="abs_advantage")
+    teacher.tell(batch(list(range(40)), advantages=np.repeat(scores[:, None], 2, axis=1)))
+    kept: dict[int, float] = {}
+    for level, s in enumerate(scores.tolist()):  # the rule, one level at a time
+        if len(kept) < 6:
+            kept[level] = s
+        elif s > min(kept.values()):
+            del kept[min(kept, key=kept.__getitem__)]
+            kept[level] = s
+    levels, got = teacher.buffer()
+    assert dict(zip(levels.tolist(), got.tolist())) == pytest.approx(kept)
