@@ -3,9 +3,9 @@
     PYTHONPATH=. python benchmarks/teachers/quality_discrete.py            # all suites
     PYTHONPATH=. python benchmarks/teachers/quality_discrete.py --seeds 4  # a quick look
 
-Runs the suites ``benchmarks/suites/category_sec.toml``, ``category_dump.toml`` (the
+Runs the suites ``benchmarks/suites/discrete_category_sec.toml``, ``discrete_category_dump.toml`` (the
 CategoryStudent simulator in SEC's and DUMP's settings) and
-``class_incremental_next_class.toml`` through the benchmark harness, plus DUMP wrapped in
+``discrete_class_incremental.toml`` through the benchmark harness, plus DUMP wrapped in
 the ZeroVarianceFilter on the two category suites. Reports per teacher: steps to the
 target test accuracy (runs that never reach it count as the budget + 1, and the reached
 fraction is shown), the change against Uniform, the paired win rate, the final OOD
@@ -194,18 +194,18 @@ def main() -> None:
     parser.add_argument("--out", default="benchmarks/results/discrete_quality.json")
     parser.add_argument("--img", default="docs/img")
     args = parser.parse_args()
-    suites = ["category_sec", "category_dump", "class_incremental_next_class"]
+    suites = ["discrete_category_sec", "discrete_category_dump", "discrete_class_incremental"]
     if args.only:
         suites = [s for s in suites if s in args.only.split(",")]
     results: dict[str, Any] = {}
     for stem in suites:
         path = ROOT / "benchmarks" / "suites" / f"{stem}.toml"
         t0 = time.time()
-        extra = [FilteredDUMP] if stem.startswith("category") else []
+        extra = [FilteredDUMP] if "category" in stem else []
         rows = rows_of(path, args.seeds, extra)
         suite = load_suite(path)
         spent = time.time() - t0
-        if stem.startswith("category"):
+        if "category" in stem:
             table, summary = category_table(rows, suite.steps)
             ranked = [s["teacher"] for s in summary]
             adaptive = [t for t in ranked if t not in ("uniform", "oracle")]
