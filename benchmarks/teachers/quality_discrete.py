@@ -214,7 +214,7 @@ def main() -> None:
                 rows,
                 "test_accuracy",
                 f"{stem}: test accuracy (mean of seeds)",
-                Path(args.img) / f"discrete-{stem}.png",
+                Path(args.img) / f"{stem.replace('_', '-')}.png",
                 top,
             )
         else:
@@ -224,7 +224,7 @@ def main() -> None:
                 rows,
                 "accuracy",
                 f"{stem}: accuracy (mean of seeds)",
-                Path(args.img) / f"discrete-{stem}.png",
+                Path(args.img) / f"{stem.replace('_', '-')}.png",
                 ranked,
             )
         print(
