@@ -24,6 +24,7 @@ TEACHERS: dict[str, str] = {
     "doremi": "teachkit.teachers:DoReMi",
     "skill_it": "teachkit.teachers:SkillIt",
     "zero_variance_filter": "teachkit.teachers:ZeroVarianceFilter",
+    "per_learner": "teachkit.teachers:PerLearner",
 }
 """Teacher name -> ``module:Class``."""
 

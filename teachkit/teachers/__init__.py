@@ -7,6 +7,7 @@ suite and the command line find every teacher through this module.
 from teachkit.teachers._base import BaseTeacher
 from teachkit.teachers._doremi import DoReMi
 from teachkit.teachers._dump import DUMP
+from teachkit.teachers._per_learner import PerLearner
 from teachkit.teachers._plr import PLR, RobustPLR
 from teachkit.teachers._sec import SEC
 from teachkit.teachers._sequential import Sequential
@@ -23,6 +24,7 @@ __all__ = [
     "TSCL",
     "BaseTeacher",
     "DoReMi",
+    "PerLearner",
     "RobustPLR",
     "Sequential",
     "SkillIt",

@@ -311,3 +311,22 @@ def test_plr_batch_admission_equals_one_by_one_insertion() -> None:
             kept[level] = s
     levels, got = teacher.buffer()
     assert dict(zip(levels.tolist(), got.tolist())) == pytest.approx(kept)
+
+
+# -- one copy per learner -------------------------------------------------------------------------
+def test_per_learner_keeps_learners_apart() -> None:
+    from teachkit.teachers import PerLearner
+
+    teacher = PerLearner(FIVE, teacher=SEC(FIVE, alpha=1.0), seed=0)
+    teacher.tell(batch([0], rewards=[[1, 0]], learner="a"))
+    teacher.tell(batch([3], rewards=[[0, 1]], learner="b"))
+    a, b = teacher.copy_of("a"), teacher.copy_of("b")
+    assert isinstance(a, SEC) and isinstance(b, SEC)
+    np.testing.assert_allclose(a.values(), [0.999998, 0, 0, 0, 0])
+    np.testing.assert_allclose(b.values(), [0, 0, 0, 0.999998, 0])
+    assert teacher.learners() == ["a", "b"]
+    copy = PerLearner(FIVE, teacher=SEC(FIVE, alpha=1.0), seed=0)
+    copy.load_state_bytes(teacher.state_bytes())
+    assert copy.ask_encoded("b", 8).tolist() == teacher.ask_encoded("b", 8).tolist()
+    with pytest.raises(ValidationError, match="group rewards"):
+        teacher.tell(batch([0], score=[1.0], learner="c"))  # the inner teacher's checks
