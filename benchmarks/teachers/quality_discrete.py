@@ -3,8 +3,9 @@
     PYTHONPATH=. python benchmarks/teachers/quality_discrete.py            # all suites
     PYTHONPATH=. python benchmarks/teachers/quality_discrete.py --seeds 4  # a quick look
 
-Runs the suites ``benchmarks/suites/discrete_category_sec.toml``, ``discrete_category_dump.toml`` (the
-CategoryStudent simulator in SEC's and DUMP's settings) and
+Runs the suites ``benchmarks/suites/discrete_category_sec.toml``,
+``discrete_category_sec_domains.toml``, ``discrete_category_dump.toml`` (the
+CategoryStudent simulator in SEC's single- and multi-domain settings and DUMP's) and
 ``discrete_class_incremental.toml`` through the benchmark harness, plus DUMP wrapped in
 the ZeroVarianceFilter on the two category suites. Reports per teacher: steps to the
 target test accuracy (runs that never reach it count as the budget + 1, and the reached
@@ -194,7 +195,12 @@ def main() -> None:
     parser.add_argument("--out", default="benchmarks/results/discrete_quality.json")
     parser.add_argument("--img", default="docs/img")
     args = parser.parse_args()
-    suites = ["discrete_category_sec", "discrete_category_dump", "discrete_class_incremental"]
+    suites = [
+        "discrete_category_sec",
+        "discrete_category_sec_domains",
+        "discrete_category_dump",
+        "discrete_class_incremental",
+    ]
     if args.only:
         suites = [s for s in suites if s in args.only.split(",")]
     results: dict[str, Any] = {}
