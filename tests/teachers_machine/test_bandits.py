@@ -164,3 +164,30 @@ def test_tscl_every_variant_keeps_the_contract(estimator: str, selection: str) -
 @pytest.mark.parametrize("decay", [False, True])
 def test_sec_variants_keep_the_contract(decay: bool) -> None:
     check_teacher(SEC(Discrete(5), decay_unsampled=decay, seed=1))
+
+
+def test_group_advantages_match_the_event_batch_rule() -> None:
+    from teachkit import EventBatch
+    from teachkit.teachers._signals import group_advantage_matrix, mean_abs_advantage
+
+    rng = np.random.default_rng(0)
+    rewards = (rng.random((6, 4)) < 0.5).astype(float)
+    plain = batch([0, 1, 2, 0, 1, 2], rewards=rewards)
+    adv, present = group_advantage_matrix(plain)
+    expected = np.array(plain.group_advantages())
+    np.testing.assert_allclose(adv, expected, atol=1e-12)
+    assert present.all()
+    # mixed: some events report advantages, one has no group, one has a longer group
+    mixed = EventBatch.concat([plain.take([0, 1]), batch([2], advantages=[[0.5, -0.5, 1.0, 0.0]])])
+    adv, present = group_advantage_matrix(mixed)
+    np.testing.assert_allclose(adv[2], [0.5, -0.5, 1.0, 0.0])
+    np.testing.assert_allclose(adv[:2], expected[:2], atol=1e-12)
+    ragged = EventBatch.concat(
+        [plain.take([0]), batch([1], rewards=[[1, 0]]), batch([2], score=[1.0])]
+    )
+    adv, present = group_advantage_matrix(ragged)
+    assert present.tolist() == [True, True, False]
+    np.testing.assert_allclose(adv[1, :2], grpo([1, 0]))
+    assert np.isnan(adv[1, 2:]).all() and np.isnan(adv[2]).all()
+    mean, has = mean_abs_advantage(ragged)
+    assert mean[1] == pytest.approx(np.abs(grpo([1, 0])).mean()) and not has[2]
