@@ -36,7 +36,9 @@ class SEC(BaseTeacher):
     Args:
         space: the categories.
         alpha: the TD(0) learning rate (0.5 in the paper).
-        temperature: the Boltzmann temperature (lower is greedier).
+        temperature: the Boltzmann temperature (lower is greedier). Mean absolute
+            advantages lie between 0 and about 1, so 1.0 hardly separates categories;
+            0.2 did best on the CategoryStudent suites (benchmarks/results/discrete.md).
         decay_unsampled: also decay the value of categories absent from a step,
             ``Q(c) <- (1 - alpha) * Q(c)`` (as if their reward were 0), which the reference
             behaviour does; the paper's rule updates only sampled categories (default).
@@ -67,7 +69,7 @@ class SEC(BaseTeacher):
         space: Discrete,
         *,
         alpha: float = 0.5,
-        temperature: float = 1.0,
+        temperature: float = 0.2,
         decay_unsampled: bool = False,
         initial_value: float = 0.0,
         seed: int | None = None,
