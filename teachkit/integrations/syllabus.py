@@ -81,7 +81,8 @@ class TeachkitCurriculum:
         self.teacher = teacher
         self.learner_id = check_learner_id(learner_id)
         self.batch_size = check_positive_int("batch_size", batch_size)
-        self.task_space = _syllabus_space(teacher.space) if task_space == "auto" else task_space
+        auto = isinstance(task_space, str) and task_space == "auto"
+        self.task_space = _syllabus_space(teacher.space) if auto else task_space
         self.completed_tasks = 0
         self.completed_episodes = 0
         self._pending: list[tuple[int, float, float, Any, Any]] = []
