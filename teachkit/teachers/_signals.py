@@ -221,13 +221,13 @@ def ring_append(
     pos = np.arange(len(order)) - starts[group]
     last = pos >= counts[group] - width  # earlier values would be overwritten anyway
     rows = uniq[group[last]]
-    cols = (pointer[rows] + pos[last]) % width
+    flat = rows * width + (pointer[rows] + pos[last]) % width  # 1-D indices: cheaper
     new = values[order[last]]
+    cells = buffer.reshape(-1)  # a view: the buffers are contiguous
     if sums is not None:
-        sums[uniq] += np.bincount(
-            group[last], weights=new - buffer[rows, cols], minlength=len(uniq)
-        )
-    buffer[rows, cols] = new
+        old = cells[flat]
+        sums[uniq] += np.bincount(group[last], weights=new - old, minlength=len(uniq))
+    cells[flat] = new
     pointer[uniq] = (pointer[uniq] + counts) % width
     filled[uniq] = np.minimum(filled[uniq] + counts, width)
     return uniq, counts
