@@ -134,6 +134,8 @@ class PLR(BaseTeacher):
     def replay_distribution(self) -> np.ndarray:
         """``P_replay`` over the buffered levels (in :meth:`buffer` order)."""
         f = self._filled
+        if not f:
+            return np.zeros(0)
         scores = self._scores[:f]
         if self.prioritization == "rank":
             order = np.argsort(-scores, kind="stable")

@@ -146,6 +146,8 @@ def test_plr_buffer_by_hand_and_golden(cls: type[PLR], score: str) -> None:
 
 def test_plr_replay_distribution_by_hand() -> None:
     teacher = PLR(FIVE, buffer_size=3, staleness_coef=0.25, temperature=0.5, seed=0)
+    assert teacher.replay_distribution().tolist() == []
+    np.testing.assert_allclose(teacher.probabilities(), [0.2] * 5)  # nothing to replay yet
     teacher._levels[:] = [2, 0, 4]
     teacher._scores[:] = [0.1, 0.9, 0.5]
     teacher._last[:] = [1, 3, 6]
