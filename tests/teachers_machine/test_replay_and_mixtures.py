@@ -160,6 +160,12 @@ def test_plr_replay_distribution_by_hand() -> None:
     s = np.array([0.1, 0.9, 0.5]) ** 2
     np.testing.assert_allclose(power.replay_distribution(), 0.75 * s / s.sum() + 0.25 * stale)
     assert teacher._replay_probability() == 3 / 3  # proportionate: the buffer is full
+    expected = np.zeros(5)
+    expected[[2, 0, 4]] = teacher.replay_distribution()
+    np.testing.assert_allclose(teacher.probabilities(), expected)
+    half = teacher.clone(replay_prob=0.5)
+    half.load_state_dict(teacher.state_dict())
+    np.testing.assert_allclose(half.probabilities(), 0.5 * expected + 0.5 * np.full(5, 0.2))
 
 
 def test_plr_prefers_unseen_levels_of_a_small_space_and_bounds_the_buffer() -> None:
