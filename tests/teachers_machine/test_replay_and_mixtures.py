@@ -53,6 +53,10 @@ def test_target_difficulty_posteriors_and_golden(rule: str, golden: list[int]) -
     assert play(teacher, SCORED, 3) == golden
     # Beta(1, 1) prior: a 3/0 -> 4/5, b 0/1 -> 1/3, c 1/0 -> 2/3, d 0/2 -> 1/4
     np.testing.assert_allclose(teacher.posterior_mean(), [4 / 5, 1 / 3, 2 / 3, 1 / 4])
+    if rule == "learnability":
+        p = np.array([4 / 5, 1 / 3, 2 / 3, 1 / 4])
+        w = np.exp(p * (1 - p) / 0.05)
+        np.testing.assert_allclose(teacher.probabilities(), w / w.sum())
 
 
 def test_target_difficulty_thompson_prefers_tasks_near_target() -> None:
