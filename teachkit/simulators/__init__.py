@@ -7,5 +7,14 @@ returns; only oracle teachers read ``truth()``.
 from __future__ import annotations
 
 from teachkit.simulators._base import Simulator
+from teachkit.simulators._category import CategoryStudent
+from teachkit.simulators._oracles import CategoryOracle, SkillGraphOracle
+from teachkit.simulators._skill_graph import SkillGraphStudent
 
-__all__ = ["Simulator"]
+__all__ = [
+    "CategoryOracle",
+    "CategoryStudent",
+    "Simulator",
+    "SkillGraphOracle",
+    "SkillGraphStudent",
+]

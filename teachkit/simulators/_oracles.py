@@ -1,0 +1,217 @@
+"""Oracle teachers of the people simulators: greedy expected gain, computed from the truth.
+
+They read the simulator's hidden state, so they are the upper bound a teacher is compared
+with, not teachers for real learners; they are deliberately not in
+``teachkit.teachers.__all__``. Build them with ``sim.oracle(seed)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from teachkit._validation import check_number
+from teachkit.errors import ValidationError
+from teachkit.simulators._category import CategoryStudent, expected_accuracy, expected_signal
+from teachkit.simulators._skill_graph import (
+    SkillGraphStudent,
+    grown_stability,
+    p_correct,
+    readiness,
+    retrievability,
+    theta,
+)
+from teachkit.spaces import Space
+from teachkit.teachers._base import BaseTeacher
+
+_TYPICAL = 16  # an unknown learner counts as the mean of the first 16 of the population
+
+
+def _check_bound(name: str, space: Space, simulator: Any, kind: type) -> None:
+    if not isinstance(simulator, kind):
+        raise ValidationError(
+            name,
+            [
+                f"simulator: expected a {kind.__name__}, got {type(simulator).__name__}; "
+                f"build the oracle with sim.oracle(seed)"
+            ],
+        )
+    own: Space = getattr(simulator, "space")  # noqa: B009 - narrowed by isinstance above
+    if space != own:
+        raise ValidationError(
+            name, ["space: expected the simulator's own space (sim.space), got another space"]
+        )
+
+
+def _top(gains: np.ndarray, n: int) -> np.ndarray:
+    """The ``n`` largest gains' indices, best first (ties: lower index); cycles when short."""
+    order = np.argsort(-gains, kind="stable")
+    return np.resize(order, n).astype(np.int64)
+
+
+class SkillGraphOracle(BaseTeacher):
+    """Greedy oracle for :class:`SkillGraphStudent`: the item with the largest expected gain.
+
+    For the learner asked about it computes, from the true state, the expected change of
+    the post-test score ``horizon`` hours from now (0: immediately) if the learner
+    practiced item ``i`` now: the expected mastery gain of each of the item's skills
+    (success-weighted, gated by the prerequisites' effective mastery), the retrievability
+    reset to 1 and the grown stability, propagated to every item exercising those skills.
+    Items exercising two changed skills are counted per skill (a first-order
+    approximation). ``ask(n)`` returns the ``n`` best items. An id the simulator does
+    not know counts as a typical learner: the mean gain over the first 16 learners.
+
+    Args:
+        space: the simulator's space.
+        simulator: the :class:`SkillGraphStudent` whose truth it reads.
+        horizon: hours ahead at which the post-test gain is judged.
+        seed: unused (the oracle is deterministic); kept for the common signature.
+    """
+
+    def __init__(
+        self,
+        space: Space,
+        *,
+        simulator: SkillGraphStudent,
+        horizon: float = 0.0,
+        seed: int | None = None,
+    ) -> None:
+        super().__init__(space, seed=seed)
+        _check_bound("SkillGraphOracle", space, simulator, SkillGraphStudent)
+        problems: list[str] = []
+        check_number(problems, "horizon", horizon, low=0.0)
+        if problems:
+            raise ValidationError("SkillGraphOracle", problems)
+        self.simulator = simulator
+        self.horizon = horizon
+        self._links = self._skill_links()
+
+    _derived = ("_links",)
+
+    @classmethod
+    def _example(cls, space: Space, seed: int) -> BaseTeacher | None:
+        return None  # needs a simulator; tests build one with sim.oracle(seed)
+
+    def _skill_links(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per skill, the (item, slot) pairs exercising it, padded: ``(K, N)`` each + mask."""
+        isk = self.simulator.graph.item_skills
+        k = len(self.simulator.graph.skills)
+        pairs: list[list[tuple[int, int]]] = [[] for _ in range(k)]
+        for i, row in enumerate(isk.tolist()):
+            for s, sk in enumerate(row):
+                if sk >= 0:
+                    pairs[sk].append((i, s))
+        width = max(len(p) for p in pairs)
+        items = np.zeros((k, width), dtype=np.int64)
+        slots = np.zeros((k, width), dtype=np.int64)
+        mask = np.zeros((k, width), dtype=bool)
+        for sk, p in enumerate(pairs):
+            for j, (i, s) in enumerate(p):
+                items[sk, j], slots[sk, j], mask[sk, j] = i, s, True
+        return items, slots, mask
+
+    def gains(self, row: int) -> np.ndarray:
+        """Expected post-test gain of each item for the learner at ``row``, ``(I,)``."""
+        tr = self.simulator.truth(learners=[row])
+        m, s, last = tr["mastery"][0], tr["stability"][0], tr["last_practice"][0]
+        phi, eta = tr["forget_rate"][0], tr["learn_rate"][0]
+        slip, guess = tr["slip"][0], tr["guess"][0]
+        t, h = tr["time"], float(self.horizon)
+        isk, a, b = tr["item_skills"], tr["discrimination"], tr["difficulty"]
+        valid = isk >= 0
+        iskc = np.where(valid, isk, 0)
+        n_items = len(a)
+
+        r_now = retrievability(t - last, s, phi)
+        e_now = m * r_now
+        p_now = p_correct(
+            np.where(valid, theta(e_now)[iskc], np.inf).min(axis=1), a, b, slip, guess
+        )
+        pre = tr["prerequisites"]
+        rho = readiness(
+            np.where(pre >= 0, e_now[np.maximum(pre, 0)], 0.0),
+            pre >= 0,
+            tr["mastery_threshold"],
+            tr["prereq_floor"],
+        )
+        # Baseline at the horizon: every item's ability and P.
+        th_h = theta(m * retrievability(t + h - last, s, phi))
+        th_items = np.where(valid, th_h[iskc], np.inf)  # (I, M)
+        p_h = p_correct(th_items.min(axis=1), a, b, slip, guess)
+        srt = np.sort(th_items, axis=1)
+        first = srt[:, 0]
+        second = srt[:, 1] if srt.shape[1] > 1 else np.full(n_items, np.inf)
+        is_min = np.arange(th_items.shape[1])[None, :] == th_items.argmin(axis=1)[:, None]
+        other_min = np.where(is_min, second[:, None], first[:, None])  # (I, M)
+
+        # The new ability of skill (i, slot) after practicing item i now.
+        factor = p_now + (1.0 - p_now) * tr["error_gain"]  # (I,)
+        mk, sk_, rk = m[iskc], s[iskc], r_now[iskc]
+        new_m = mk + eta * rho[iskc] * (1.0 - mk) * factor[:, None]
+        new_s = grown_stability(sk_, rk, tr["spacing_gain"])
+        new_th = theta(new_m * retrievability(np.full_like(new_s, h), new_s, phi))  # (I, M)
+
+        items, slots, mask = self._links
+        aff_items, aff_slots, aff_mask = items[iskc], slots[iskc], mask[iskc]  # (I, M, N)
+        th_new = np.minimum(new_th[:, :, None], other_min[aff_items, aff_slots])
+        p_new = p_correct(th_new, a[aff_items], b[aff_items], slip, guess)
+        delta = np.where(aff_mask & valid[:, :, None], p_new - p_h[aff_items], 0.0)
+        gains: np.ndarray = delta.sum(axis=(1, 2)) / n_items
+        return gains
+
+    def _ask(self, learner_id: str, n: int) -> np.ndarray:
+        sim = self.simulator
+        row = sim.index_of(learner_id)
+        if row is None:
+            rows = range(min(sim.n_learners, _TYPICAL))
+            gains = np.mean([self.gains(r) for r in rows], axis=0)
+        else:
+            gains = self.gains(row)
+        return _top(gains, n)
+
+
+class CategoryOracle(BaseTeacher):
+    """Greedy oracle for :class:`CategoryStudent`: the level whose training helps most now.
+
+    From the true logits it computes, for each trainable level ``k``, the expected change
+    of the test accuracy (every level, held-out ones included) after one GRPO step with the
+    whole batch on ``k``: the expected group variance ``E[p (1 - p)] (1 - 1/G)`` times the
+    gate times the transfer to every level. ``ask(n)`` gives ``n`` prompts of the best
+    level. An id the simulator does not know counts as a typical model (the mean gain
+    over the first 16).
+
+    Args:
+        space: the simulator's space.
+        simulator: the :class:`CategoryStudent` whose truth it reads.
+        seed: unused (the oracle is deterministic); kept for the common signature.
+    """
+
+    def __init__(
+        self, space: Space, *, simulator: CategoryStudent, seed: int | None = None
+    ) -> None:
+        super().__init__(space, seed=seed)
+        _check_bound("CategoryOracle", space, simulator, CategoryStudent)
+        self.simulator = simulator
+
+    @classmethod
+    def _example(cls, space: Space, seed: int) -> BaseTeacher | None:
+        return None  # needs a simulator; tests build one with sim.oracle(seed)
+
+    def gains(self, rows: Any) -> np.ndarray:
+        """Expected test-accuracy gain per trainable level, ``(len(rows), K)``."""
+        sim = self.simulator
+        tr = sim.truth(learners=rows)
+        c, k, spread = tr["logits"], tr["n_levels"], tr["prompt_spread"]
+        u = expected_signal(c[:, :k], spread, tr["group_size"]) * sim.gates(c)  # (n, K)
+        before = expected_accuracy(c, spread).mean(axis=1)
+        # After a step with every prompt on level j: c + lr u_j T[:, j].
+        after = c[:, None, :] + tr["learn_rate"] * u[:, :, None] * tr["transfer"].T[None]
+        out: np.ndarray = expected_accuracy(after, spread).mean(axis=2) - before[:, None]
+        return out
+
+    def _ask(self, learner_id: str, n: int) -> np.ndarray:
+        sim = self.simulator
+        row = sim.index_of(learner_id)
+        rows = list(range(min(sim.n_learners, _TYPICAL))) if row is None else [row]
+        return _top(self.gains(rows).mean(axis=0), 1).repeat(n)
