@@ -266,15 +266,9 @@ class SkillGraphStudent(Simulator, Component):
         times = np.empty(per)
         for c in range(per):
             item = tasks[:, c]
-            sk = g.item_skills[item]  # (n, M)
-            valid = sk >= 0
-            skc = np.where(valid, sk, 0)
-            phi = self._phi[:, None]
-            r = retrievability(self._t - self._last[rows, skc], self._s[rows, skc], phi)
-            m = self._m[rows, skc]
-            th = np.where(valid, theta(m * r), np.inf).min(axis=1)
-            p = p_correct(th, g.discrimination[item], g.difficulty[item], self._slip, self._guess)
+            p, sk, valid, skc, r, m = self._attempt(item)
             ok = self._rng.random(n) < p
+            phi = self._phi[:, None]
             # Readiness from the prerequisites' effective mastery (n, M, P).
             pre = g.prerequisites[skc]
             pre_valid = (pre >= 0) & valid[:, :, None]
@@ -315,6 +309,24 @@ class SkillGraphStudent(Simulator, Component):
             assignment_ids=np.full(n * per, -1, dtype=np.int64),
         )
 
+    def _attempt(self, item: np.ndarray) -> tuple[np.ndarray, ...]:
+        """P(correct) of every learner on its ``item`` now, and the gathered skill state."""
+        g = self._graph
+        rows = np.arange(self.n_learners)[:, None]
+        sk = g.item_skills[item]  # (n, M)
+        valid = sk >= 0
+        skc = np.where(valid, sk, 0)
+        r = retrievability(self._t - self._last[rows, skc], self._s[rows, skc], self._phi[:, None])
+        m = self._m[rows, skc]
+        th = np.where(valid, theta(m * r), np.inf).min(axis=1)
+        p = p_correct(th, g.discrimination[item], g.difficulty[item], self._slip, self._guess)
+        return p, sk, valid, skc, r, m
+
+    def attempt_probabilities(self, items: np.ndarray) -> np.ndarray:
+        """Hidden: each learner's P(correct) on ``items[l]`` now (oracles and logs only)."""
+        items = check_tasks("attempt_probabilities", items, self.n_learners, 1, self._space.n)
+        return self._attempt(items[:, 0])[0]
+
     def effective_mastery(self, delay: float = 0.0, learners: Any = None) -> np.ndarray:
         """``e = m R`` per learner and skill, ``delay`` hours from now (hidden: oracles only)."""
         idx = slice(None) if learners is None else np.asarray(learners)
@@ -325,16 +337,22 @@ class SkillGraphStudent(Simulator, Component):
     def item_probabilities(self, delay: float = 0.0) -> np.ndarray:
         """Expected P(correct) per learner and item ``delay`` hours from now, ``(n, I)``."""
         g = self._graph
-        th = theta(self.effective_mastery(delay))
         valid = g.item_skills >= 0
-        th_items = np.where(valid[None], th[:, np.where(valid, g.item_skills, 0)], np.inf)
-        return p_correct(
-            th_items.min(axis=2),
-            g.discrimination[None, :],
-            g.difficulty[None, :],
-            self._slip[:, None],
-            self._guess[:, None],
-        )
+        cols = np.where(valid, g.item_skills, 0)
+        out = np.empty((self.n_learners, len(g.items)))
+        chunk = max(1, 2_000_000 // cols.size)  # bound the (chunk, I, M) temporaries
+        for lo in range(0, self.n_learners, chunk):
+            rows = np.arange(lo, min(lo + chunk, self.n_learners))
+            th = theta(self.effective_mastery(delay, rows))
+            th_items = np.where(valid[None], th[:, cols], np.inf).min(axis=2)
+            out[rows] = p_correct(
+                th_items,
+                g.discrimination[None, :],
+                g.difficulty[None, :],
+                self._slip[rows, None],
+                self._guess[rows, None],
+            )
+        return out
 
     def measures(self) -> dict[str, float]:
         done = ~np.isnan(self._mastered_at)
