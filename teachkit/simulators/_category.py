@@ -21,7 +21,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "batch_size": 16,
         "initial_accuracy": 0.45,
         "level_gap": 1.5,
-        "learn_rate": 1.0,
+        "learn_rate": 0.5,
     },
     "dump": {
         "n_levels": 12,
