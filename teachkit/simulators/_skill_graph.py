@@ -245,6 +245,7 @@ class SkillGraphStudent(Simulator, Component):
         self._t = 0.0  # hours
         self._steps = 0
         self._mastered_at = np.full(n, np.nan)
+        self._n_mastered = (self._m >= mastery_threshold).sum(axis=1)
         self._rng = rng
 
     # -- the protocol ---------------------------------------------------------------------------
@@ -283,6 +284,9 @@ class SkillGraphStudent(Simulator, Component):
             new_s = grown_stability(self._s[rows, skc], r, self.spacing_gain)
             li, ki = np.nonzero(valid)
             kk = sk[li, ki]
+            thr = self.mastery_threshold
+            crossed = (new_m[li, ki] >= thr) & (self._m[li, kk] < thr)  # m never decreases
+            np.add.at(self._n_mastered, li[crossed], 1)
             self._m[li, kk] = new_m[li, ki]
             self._s[li, kk] = new_s[li, ki]
             self._last[li, kk] = self._t
@@ -292,10 +296,8 @@ class SkillGraphStudent(Simulator, Component):
         self._steps += 1
         if self._steps % self.steps_per_session == 0:
             self._t += self.session_gap
-        todo = np.isnan(self._mastered_at)
-        if todo.any():
-            done = (self._m[todo] >= self.mastery_threshold).all(axis=1)
-            self._mastered_at[np.flatnonzero(todo)[done]] = self._steps
+        done = np.isnan(self._mastered_at) & (self._n_mastered == len(g.skills))
+        self._mastered_at[done] = self._steps
         self._version += 1
         flat = correct.ravel()
         outcomes = OutcomeBatch(

@@ -138,12 +138,16 @@ def test_measures_do_not_change_the_state() -> None:
 
 
 def test_time_to_mastery_is_nan_until_mastered() -> None:
-    sim = SkillGraphStudent(3, seed=0)
+    sim = SkillGraphStudent(3, seed=0, learn_rate=1.0, trait_spread=0.0, error_gain=1.0)
     assert np.isnan(sim.measures()["time_to_mastery"])
-    sim._m[0] = 0.99
-    sim.step(np.zeros((3, 1), dtype=np.int64))
+    sim._m[0, 1:] = 0.99  # learner 0 knows everything but counting
+    sim._n_mastered[0] = sim._m.shape[1] - 1
+    sim.step(items(sim, "place_value/easy"))
+    assert np.isnan(sim.measures()["time_to_mastery"])
+    sim.step(items(sim, "counting/easy"))  # eta = 1 and no prerequisites: learned at once
     m = sim.measures()
-    assert m["time_to_mastery"] == 1.0 and m["mastered_all"] == pytest.approx(1 / 3)
+    assert m["time_to_mastery"] == 2.0 and m["mastered_all"] == pytest.approx(1 / 3)
+    assert np.array_equal(sim._n_mastered, (sim._m >= 0.8).sum(axis=1))
 
 
 def test_events_carry_outcomes_only() -> None:
