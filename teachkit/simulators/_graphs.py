@@ -56,6 +56,10 @@ class SkillGraph:
     difficulty: np.ndarray
     discrimination: np.ndarray
 
+    def __post_init__(self) -> None:
+        for name in ("prerequisites", "depth", "item_skills", "difficulty", "discrimination"):
+            getattr(self, name).setflags(write=False)  # shared with oracles: read-only
+
     def space(self) -> Discrete:
         """The public task space: item names, skill tags and the skill prerequisite DAG."""
         tags = {
