@@ -64,42 +64,52 @@ def level_names(preset: str, n_levels: int, n_ood: int) -> list[str]:
     return [f"level{k + 1}" for k in range(total)]
 
 
+def source_names(preset: str, n_sources: int) -> list[str]:
+    if preset == "sec" and n_sources == 3:  # SEC's three reasoning domains
+        return ["countdown", "zebra", "arc"]
+    return [f"source{s + 1}" for s in range(n_sources)]
+
+
 class CategoryStudent(Simulator, Component):
     """A language model fine-tuned by GRPO on prompt categories of rising difficulty.
 
-    A category is a difficulty level; ``n_ood`` harder levels beyond the trainable ones are
-    held out for testing. Model ``l`` has a logit ``c_lk`` per level; a prompt of level
-    ``k`` has its own difficulty offset ``z ~ N(0, prompt_spread)`` and is solved by each
-    rollout with ``p = sigmoid(c_lk + z)``. Initially
-    ``c_lk = logit(initial_accuracy) - level_gap k + N(0, learner_spread)``.
+    A category is a difficulty level of a source (one source by default); ``n_ood``
+    harder levels per source beyond the trainable ones are held out for testing. Model
+    ``l`` has a logit ``c_lj`` per category; a prompt of category ``j`` has its own
+    difficulty offset ``z ~ N(0, prompt_spread)`` and is solved by each rollout with
+    ``p = sigmoid(c_lj + z)``. Initially, for level ``k`` of source ``s``,
+    ``c = logit(initial_accuracy) - level_gap k - source_gap s + N(0, learner_spread)``
+    (the noise drawn once per model).
 
     One :meth:`step` is one GRPO update on a batch of ``batch_size`` prompts: each prompt
     is answered by ``group_size`` (G) rollouts with binary rewards; its learning signal is
     the group's reward variance ``u = rbar (1 - rbar)`` (zero for a group that is all right
-    or all wrong, exactly the groups whose GRPO advantages vanish). Then, for every level
-    ``i`` (held-out ones included)::
+    or all wrong, exactly the groups whose GRPO advantages vanish). Then, for every
+    category ``i`` (held-out ones included)::
 
-        c_i += learn_rate / B * sum_b u_b gate(k_b) T(i, k_b)
-        gate(k) = gate_floor + (1 - gate_floor) min(1, acc_{k-1} / solid)   (gate(0) = 1)
-        T(i, k) = 1 (i = k), transfer_up^(i - k) (i > k), transfer_down^(k - i) (i < k)
+        c_i += learn_rate / B * sum_b u_b gate(j_b) T(i, j_b)
+        gate(j) = gate_floor + (1 - gate_floor) min(1, acc(level below j) / solid)
+                  (1 on a source's first level)
+        T(i, j) = L(level_i - level_j) * (1 if same source else transfer_across)
+        L(0) = 1, L(d) = transfer_up^d (d > 0), transfer_down^-d (d < 0)
 
     so practice at the frontier (about 50% success) teaches most, practice on far-too-hard
-    levels teaches nothing (no variance) and a level is learned only once the level below
+    levels teaches nothing (no variance), a level is learned only once the level below
     is solid (``acc >= solid``), and learning a level lifts the next. Before the update,
     ``forgetting`` pulls every logit back toward its initial value
     (``c = c0 + (1 - forgetting)(c - c0)``) and ``drift`` adds a random walk
-    ``N(0, drift^2)`` per level (non-stationary difficulty).
+    ``N(0, drift^2)`` per category (non-stationary difficulty).
 
     Events, one per prompt: ``rewards`` (G binary), ``advantages``
     ``(r - rbar) / (std + 1e-6)``, ``reward = rbar``, ``success = rbar >= 0.5``.
 
     Measures (means over models): ``test_accuracy`` (primary), the expected accuracy on
-    a test mix with every level, held-out ones included, weighted equally; ``accuracy``
-    on the trainable levels; ``ood_accuracy`` on the held-out ones; ``acc_<level>`` per
-    level; ``zero_variance``, the fraction of groups so far whose rewards were all equal
-    (wasted rollouts); ``steps_to_target``, the mean step at which ``test_accuracy``
-    first reached ``target`` among the models that did (NaN while none has), and
-    ``reached_target``, the fraction that did.
+    a test mix with every category, held-out ones included, weighted equally;
+    ``accuracy`` on the trainable ones; ``ood_accuracy`` on the held-out ones;
+    ``acc_<category>`` each; ``zero_variance``, the fraction of groups so far whose
+    rewards were all equal (wasted rollouts); ``steps_to_target``, the mean step at which
+    ``test_accuracy`` first reached ``target`` among the models that did (NaN while none
+    has), and ``reached_target``, the fraction that did.
 
     Presets (the settings of the two papers, in this model's terms; the numbers are
     ours, chosen so the base model starts as the papers describe: fair on the easiest
@@ -108,7 +118,9 @@ class CategoryStudent(Simulator, Component):
     * ``"sec"``: Self-Evolving Curriculum (Chen et al. 2025): 3 difficulty levels
       (easy/medium/hard, as its Countdown, Zebra and ARC-1D splits) plus a harder
       out-of-distribution level held out for testing, as in its OOD evaluation;
-      G = 8, 16 prompts a step, initial accuracy 45% / 16% / 4% (and 1% on the held-out level).
+      G = 8, 16 prompts a step, initial accuracy 45% / 16% / 4% (1% held out).
+      ``n_sources=3`` gives its multi-domain setting (``countdown/easy`` ..
+      ``arc/hard``).
     * ``"dump"``: DUMP (Wang et al. 2025): 12 distributions of Knights-and-Knaves
       puzzles with 3 to 14 people (levels ``kk3`` .. ``kk14``) and ``kk15`` held out;
       G = 8, 32 prompts a step, initial accuracy 75% on 3 people, 0.9 logits harder per
@@ -119,13 +131,14 @@ class CategoryStudent(Simulator, Component):
         seed: seeds the models' spread and every rollout.
         preset: ``"sec"`` or ``"dump"``; the arguments below left as None take its values.
         n_levels, group_size, batch_size, initial_accuracy, level_gap, learn_rate: see above.
-        n_ood: held-out harder levels.
-        prompt_spread: standard deviation of prompt difficulty within a level (logits).
+        n_ood: held-out harder levels per source.
+        n_sources, source_gap, transfer_across: several sources (domains) of levels.
+        prompt_spread: standard deviation of prompt difficulty within a category (logits).
         learner_spread: spread of the models' initial logits.
         transfer_up, transfer_down: transfer to harder and to easier levels.
         solid, gate_floor: the prerequisite gate.
         forgetting: per-step pull back to the initial logits.
-        drift: per-step random-walk scale of every level's logit.
+        drift: per-step random-walk scale of every logit.
         target: the ``test_accuracy`` that ``steps_to_target`` waits for.
 
     Example:
@@ -146,7 +159,15 @@ class CategoryStudent(Simulator, Component):
 
     primary: ClassVar[str] = "test_accuracy"
     higher_is_better: ClassVar[bool] = True
-    _derived: ClassVar[tuple[str, ...]] = ("_space", "_names", "_ids_rep", "_cfg", "_version")
+    _derived: ClassVar[tuple[str, ...]] = (
+        "_space",
+        "_names",
+        "_ids_rep",
+        "_cfg",
+        "_version",
+        "_transfer",
+        "_below",
+    )
 
     def __init__(
         self,
@@ -161,6 +182,9 @@ class CategoryStudent(Simulator, Component):
         level_gap: float | None = None,
         learn_rate: float | None = None,
         n_ood: int = 1,
+        n_sources: int = 1,
+        source_gap: float = 0.5,
+        transfer_across: float = 0.2,
         prompt_spread: float = 1.0,
         learner_spread: float = 0.25,
         transfer_up: float = 0.5,
@@ -192,6 +216,9 @@ class CategoryStudent(Simulator, Component):
         check.number("level_gap", cfg["level_gap"], 0.0, 20.0)
         check.number("learn_rate", cfg["learn_rate"], 0.0, 100.0)
         check.integer("n_ood", n_ood, 0, 100)
+        check.integer("n_sources", n_sources, 1, 100)
+        check.number("source_gap", source_gap, -20.0, 20.0)
+        check.number("transfer_across", transfer_across, 0.0, 1.0)
         check.number("prompt_spread", prompt_spread, 0.0, 10.0)
         check.number("learner_spread", learner_spread, 0.0, 10.0)
         check.number("transfer_up", transfer_up, 0.0, 1.0)
@@ -211,6 +238,9 @@ class CategoryStudent(Simulator, Component):
         self.level_gap = level_gap
         self.learn_rate = learn_rate
         self.n_ood = n_ood
+        self.n_sources = n_sources
+        self.source_gap = source_gap
+        self.transfer_across = transfer_across
         self.prompt_spread = prompt_spread
         self.learner_spread = learner_spread
         self.transfer_up = transfer_up
@@ -222,15 +252,32 @@ class CategoryStudent(Simulator, Component):
         self.target = target
 
         self._cfg = cfg
-        k = int(cfg["n_levels"])
+        k, o, n_src = int(cfg["n_levels"]), n_ood, n_sources
         self.tasks_per_step = int(cfg["batch_size"])
-        self._names = level_names(preset, k, n_ood)
-        self._space = Discrete(self._names[:k])
+        # Columns: the trainable categories (source-major, = the space's order), then the
+        # held-out ones (source-major).
+        level = np.concatenate([np.tile(np.arange(k), n_src), np.tile(np.arange(k, k + o), n_src)])
+        source = np.concatenate([np.repeat(np.arange(n_src), k), np.repeat(np.arange(n_src), o)])
+        lv_names = level_names(preset, k, o)
+        src_names = source_names(preset, n_src)
+        self._names = [
+            lv_names[lv] if n_src == 1 else f"{src_names[sc]}/{lv_names[lv]}"
+            for lv, sc in zip(level.tolist(), source.tolist())
+        ]
+        n_train = k * n_src
+        self._space = Discrete(self._names[:n_train])
         self._ids_rep = np.repeat(self.learner_ids, self.tasks_per_step)
         self._version = 0
+        d = level[:, None] - level[None, :n_train]
+        lift = np.where(d >= 0, transfer_up ** np.maximum(d, 0), transfer_down ** np.maximum(-d, 0))
+        same = source[:, None] == source[None, :n_train]
+        self._transfer = lift * np.where(same, 1.0, transfer_across)
+        # The column of the level below each trainable category (-1 on a first level).
+        self._below = np.where(level[:n_train] > 0, np.arange(n_train) - 1, -1)
+
         rng = np.random.default_rng(seed)
         p0 = float(cfg["initial_accuracy"])
-        base_logit = np.log(p0 / (1.0 - p0)) - float(cfg["level_gap"]) * np.arange(k + n_ood)
+        base_logit = np.log(p0 / (1.0 - p0)) - float(cfg["level_gap"]) * level - source_gap * source
         self._c0 = base_logit[None, :] + rng.normal(0.0, learner_spread, (self.n_learners, 1))
         self._c = self._c0.copy()
         self._steps = 0
@@ -246,24 +293,20 @@ class CategoryStudent(Simulator, Component):
 
     @property
     def levels(self) -> list[str]:
-        """Every level's name, the held-out ones last."""
+        """Every category's name: the trainable ones (the space), then the held-out ones."""
         return list(self._names)
 
     def transfer(self) -> np.ndarray:
-        """``T[i, k]``: how much a unit of learning on trainable level k moves level i."""
-        total, k = len(self._names), int(self._cfg["n_levels"])
-        d = np.arange(total)[:, None] - np.arange(k)[None, :]
-        up = self.transfer_up ** np.maximum(d, 0)
-        down = self.transfer_down ** np.maximum(-d, 0)
-        return np.where(d >= 0, up, down)
+        """``T[i, j]``: how much a unit of learning on trainable category j moves category i."""
+        return self._transfer.copy()
 
     def gates(self, logits: np.ndarray) -> np.ndarray:
-        """Readiness of each trainable level, ``(n, K)``, from the accuracy of the one below."""
-        k = int(self._cfg["n_levels"])
-        acc = expected_accuracy(logits[:, : max(k - 1, 0)], self.prompt_spread)
-        below = np.minimum(1.0, acc / self.solid)
-        g = self.gate_floor + (1.0 - self.gate_floor) * below
-        return np.concatenate([np.ones((logits.shape[0], 1)), g], axis=1)
+        """Readiness of each trainable category, ``(n, n_trainable)``, from the level below."""
+        below = self._below
+        acc = expected_accuracy(logits[:, np.maximum(below, 0)], self.prompt_spread)
+        g = self.gate_floor + (1.0 - self.gate_floor) * np.minimum(1.0, acc / self.solid)
+        out: np.ndarray = np.where(below >= 0, g, 1.0)
+        return out
 
     def step(self, tasks: np.ndarray) -> EventBatch:
         n, b, big_g = self.n_learners, self.tasks_per_step, int(self._cfg["group_size"])
@@ -281,13 +324,11 @@ class CategoryStudent(Simulator, Component):
         std = rewards.std(axis=2)
         adv = (rewards - mean[:, :, None]) / (std[:, :, None] + _EPS)
         u = mean * (1.0 - mean)  # the group's reward variance
-        # Learning: per-level signal, gated, spread over levels by the transfer matrix.
-        k = int(self._cfg["n_levels"])
-        signal = np.zeros((n, k))
+        # Learning: per-category signal, gated, spread over categories by the transfer.
+        signal = np.zeros((n, self._space.n))
         np.add.at(signal, (np.repeat(np.arange(n), b), tasks.ravel()), u.ravel())
         signal *= self.gates(self._c)
-        step = float(self._cfg["learn_rate"]) / b * signal @ self.transfer().T
-        self._c = self._c + step
+        self._c = self._c + float(self._cfg["learn_rate"]) / b * signal @ self._transfer.T
         self._steps += 1
         self._groups += n * b
         self._zero_groups += int((std == 0).sum())
@@ -316,12 +357,12 @@ class CategoryStudent(Simulator, Component):
         return out
 
     def measures(self) -> dict[str, float]:
-        k = int(self._cfg["n_levels"])
-        acc = expected_accuracy(self._c, self.prompt_spread)  # (n, K + O)
+        n_train = self._space.n
+        acc = expected_accuracy(self._c, self.prompt_spread)  # (n, categories)
         out = {
             "test_accuracy": float(acc.mean()),
-            "accuracy": float(acc[:, :k].mean()),
-            "ood_accuracy": float(acc[:, k:].mean()) if self.n_ood else np.nan,
+            "accuracy": float(acc[:, :n_train].mean()),
+            "ood_accuracy": float(acc[:, n_train:].mean()) if self.n_ood else np.nan,
         }
         out.update({f"acc_{name}": float(acc[:, j].mean()) for j, name in enumerate(self._names)})
         done = ~np.isnan(self._target_at)
@@ -331,13 +372,13 @@ class CategoryStudent(Simulator, Component):
         return out
 
     def truth(self, learners: Any = None) -> dict[str, Any]:
-        """The hidden state: ``logits`` ``(n, K + O)`` (held-out levels last), the initial
-        logits, the model's constants and ``steps``."""
+        """The hidden state: ``logits`` ``(n, categories)`` (held-out ones last, in the
+        order of :attr:`levels`), the initial logits, the model's constants and ``steps``."""
         idx = slice(None) if learners is None else np.asarray(learners)
         return {
             "logits": self._c[idx].copy(),
             "initial_logits": self._c0[idx].copy(),
-            "n_levels": int(self._cfg["n_levels"]),
+            "n_trainable": self._space.n,
             "group_size": int(self._cfg["group_size"]),
             "learn_rate": float(self._cfg["learn_rate"]),
             "prompt_spread": self.prompt_spread,

@@ -202,7 +202,7 @@ class CategoryOracle(BaseTeacher):
         """Expected test-accuracy gain per trainable level, ``(len(rows), K)``."""
         sim = self.simulator
         tr = sim.truth(learners=rows)
-        c, k, spread = tr["logits"], tr["n_levels"], tr["prompt_spread"]
+        c, k, spread = tr["logits"], tr["n_trainable"], tr["prompt_spread"]
         u = expected_signal(c[:, :k], spread, tr["group_size"]) * sim.gates(c)  # (n, K)
         before = expected_accuracy(c, spread).mean(axis=1)
         # After a step with every prompt on level j: c + lr u_j T[:, j].

@@ -173,3 +173,30 @@ def test_oracle_keeps_the_teacher_contract() -> None:
     assert "CategoryOracle" not in tk.teachers.__all__
     with pytest.raises(ValidationError, match="expected a CategoryStudent"):
         CategoryOracle(oracle.space, simulator=object())  # type: ignore[arg-type]
+
+
+def test_sources_are_separate_ladders_with_some_transfer() -> None:
+    sim = CategoryStudent(1, seed=0, n_sources=3, prompt_spread=0.0, transfer_across=0.2)
+    assert sim.space.names[:4] == (
+        "countdown/easy",
+        "countdown/medium",
+        "countdown/hard",
+        "zebra/easy",
+    )
+    assert sim.space.n == 9 and sim.levels[9:] == ["countdown/ood1", "zebra/ood1", "arc/ood1"]
+    start = sim.measures()
+    assert start["acc_countdown/easy"] > start["acc_zebra/easy"] > start["acc_arc/easy"]
+    sim._c[0, :] = 0.0
+    sim._c[0, 0] = -2.0  # countdown/easy not solid
+    sim._c[0, 3] = 5.0  # zebra/easy solid
+    gates = sim.gates(sim._c)[0]
+    assert gates[0] == 1.0 and gates[3] == 1.0  # first levels are always ready
+    assert gates[4] == 1.0 and gates[1] < 1.0  # zebra/medium ready, countdown/medium less
+    before = sim._c.copy()
+    sim.step(np.full((1, 16), sim.space.index("zebra/medium")))
+    gain = sim._c[0] - before[0]
+    own = gain[4]
+    assert own > 0
+    assert gain[1] == pytest.approx(0.2 * own)  # countdown/medium, same level, other source
+    assert gain[5] == pytest.approx(0.5 * own)  # zebra/hard, the next level
+    assert gain[10] == pytest.approx(0.25 * own)  # zebra/ood1, two levels up
