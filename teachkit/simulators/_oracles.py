@@ -86,8 +86,11 @@ class SkillGraphOracle(BaseTeacher):
         self.simulator = simulator
         self.horizon = horizon
         self._links = self._skill_links()
+        per_learner = self._links[0].shape[1] * self.simulator.graph.item_skills.size
+        self._block = int(np.clip(400_000 // per_learner, 1, 256))
+        self._cache: dict[tuple[int, int], np.ndarray] = {}
 
-    _derived = ("_links",)
+    _derived = ("_links", "_block", "_cache")
 
     @classmethod
     def _example(cls, space: Space, seed: int) -> BaseTeacher | None:
@@ -112,53 +115,72 @@ class SkillGraphOracle(BaseTeacher):
         return items, slots, mask
 
     def gains(self, row: int) -> np.ndarray:
-        """Expected post-test gain of each item for the learner at ``row``, ``(I,)``."""
-        tr = self.simulator.truth(learners=[row])
-        m, s, last = tr["mastery"][0], tr["stability"][0], tr["last_practice"][0]
-        phi, eta = tr["forget_rate"][0], tr["learn_rate"][0]
-        slip, guess = tr["slip"][0], tr["guess"][0]
+        """Expected post-test gain of each item for the learner at ``row``, ``(I,)``.
+
+        Learners are evaluated in fixed blocks of rows, cached until the simulator
+        changes: the harness asks every learner once per step, so each block is computed
+        once, vectorized, and a learner's gains never depend on who asked first.
+        """
+        block = row // self._block
+        key = (self.simulator._version, block)
+        hit = self._cache.get(key)
+        if hit is None:
+            self._cache = {k: v for k, v in self._cache.items() if k[0] == key[0]}
+            lo = block * self._block
+            hit = self._block_gains(np.arange(lo, min(lo + self._block, self.simulator.n_learners)))
+            self._cache[key] = hit
+        out: np.ndarray = hit[row - block * self._block].copy()
+        return out
+
+    def _block_gains(self, rows: np.ndarray) -> np.ndarray:
+        tr = self.simulator.truth(learners=rows)
+        m, s, last = tr["mastery"], tr["stability"], tr["last_practice"]  # (R, K)
+        phi, eta = tr["forget_rate"][:, None], tr["learn_rate"][:, None]  # (R, 1)
+        slip, guess = tr["slip"][:, None], tr["guess"][:, None]
         t, h = tr["time"], float(self.horizon)
         isk, a, b = tr["item_skills"], tr["discrimination"], tr["difficulty"]
         valid = isk >= 0
         iskc = np.where(valid, isk, 0)
-        n_items = len(a)
+        n_items, width = isk.shape
 
         r_now = retrievability(t - last, s, phi)
         e_now = m * r_now
-        p_now = p_correct(
-            np.where(valid, theta(e_now)[iskc], np.inf).min(axis=1), a, b, slip, guess
-        )
+        th_now = np.where(valid, theta(e_now)[:, iskc], np.inf).min(axis=2)  # (R, I)
+        p_now = p_correct(th_now, a, b, slip, guess)
         pre = tr["prerequisites"]
         rho = readiness(
-            np.where(pre >= 0, e_now[np.maximum(pre, 0)], 0.0),
+            np.where(pre >= 0, e_now[:, np.maximum(pre, 0)], 0.0),
             pre >= 0,
             tr["mastery_threshold"],
             tr["prereq_floor"],
-        )
+        )  # (R, K)
         # Baseline at the horizon: every item's ability and P.
         th_h = theta(m * retrievability(t + h - last, s, phi))
-        th_items = np.where(valid, th_h[iskc], np.inf)  # (I, M)
-        p_h = p_correct(th_items.min(axis=1), a, b, slip, guess)
-        srt = np.sort(th_items, axis=1)
-        first = srt[:, 0]
-        second = srt[:, 1] if srt.shape[1] > 1 else np.full(n_items, np.inf)
-        is_min = np.arange(th_items.shape[1])[None, :] == th_items.argmin(axis=1)[:, None]
-        other_min = np.where(is_min, second[:, None], first[:, None])  # (I, M)
+        th_items = np.where(valid, th_h[:, iskc], np.inf)  # (R, I, M)
+        p_h = p_correct(th_items.min(axis=2), a, b, slip, guess)  # (R, I)
+        srt = np.sort(th_items, axis=2)
+        first = srt[:, :, :1]
+        second = srt[:, :, 1:2] if width > 1 else np.full_like(first, np.inf)
+        is_min = np.arange(width) == th_items.argmin(axis=2)[:, :, None]
+        other_min = np.where(is_min, second, first)  # (R, I, M)
 
         # The new ability of skill (i, slot) after practicing item i now.
-        factor = p_now + (1.0 - p_now) * tr["error_gain"]  # (I,)
-        mk, sk_, rk = m[iskc], s[iskc], r_now[iskc]
-        new_m = mk + eta * rho[iskc] * (1.0 - mk) * factor[:, None]
+        factor = p_now + (1.0 - p_now) * tr["error_gain"]  # (R, I)
+        mk, sk_, rk = m[:, iskc], s[:, iskc], r_now[:, iskc]  # (R, I, M)
+        new_m = mk + eta[:, :, None] * rho[:, iskc] * (1.0 - mk) * factor[:, :, None]
         new_s = grown_stability(sk_, rk, tr["spacing_gain"])
-        new_th = theta(new_m * retrievability(np.full_like(new_s, h), new_s, phi))  # (I, M)
+        new_th = theta(new_m * retrievability(np.full_like(new_s, h), new_s, phi[:, :, None]))
 
         items, slots, mask = self._links
-        aff_items, aff_slots, aff_mask = items[iskc], slots[iskc], mask[iskc]  # (I, M, N)
-        th_new = np.minimum(new_th[:, :, None], other_min[aff_items, aff_slots])
-        p_new = p_correct(th_new, a[aff_items], b[aff_items], slip, guess)
-        delta = np.where(aff_mask & valid[:, :, None], p_new - p_h[aff_items], 0.0)
-        gains: np.ndarray = delta.sum(axis=(1, 2)) / n_items
-        return gains
+        aff_items, aff_slots = items[iskc], slots[iskc]  # (I, M, N)
+        aff = mask[iskc] & valid[:, :, None]
+        th_new = np.minimum(new_th[:, :, :, None], other_min[:, aff_items, aff_slots])
+        p_new = p_correct(
+            th_new, a[aff_items], b[aff_items], slip[:, :, None, None], guess[:, :, None, None]
+        )
+        delta = np.where(aff, p_new - p_h[:, aff_items], 0.0)  # (R, I, M, N)
+        out: np.ndarray = delta.sum(axis=(2, 3)) / n_items
+        return out
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         sim = self.simulator
