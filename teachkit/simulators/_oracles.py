@@ -86,8 +86,7 @@ class SkillGraphOracle(BaseTeacher):
         self.simulator = simulator
         self.horizon = horizon
         self._links = self._skill_links()
-        per_learner = self._links[0].shape[1] * self.simulator.graph.item_skills.size
-        self._block = int(np.clip(400_000 // per_learner, 1, 256))
+        self._block = int(np.clip(400_000 // len(self._links[0]), 1, 256))
         self._cache: dict[tuple[int, int], np.ndarray] = {}
 
     _derived = ("_links", "_block", "_cache")
@@ -96,23 +95,28 @@ class SkillGraphOracle(BaseTeacher):
     def _example(cls, space: Space, seed: int) -> BaseTeacher | None:
         return None  # needs a simulator; tests build one with sim.oracle(seed)
 
-    def _skill_links(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per skill, the (item, slot) pairs exercising it, padded: ``(K, N)`` each + mask."""
+    def _skill_links(self) -> tuple[np.ndarray, ...]:
+        """The effects of practicing each item, flattened: entry ``e`` says that practicing
+        item ``cand_item[e]`` changes its skill in slot ``cand_slot[e]``, which item
+        ``aff_item[e]`` exercises in slot ``aff_slot[e]``. Entries are grouped by candidate
+        item; ``starts`` gives each group's first entry."""
         isk = self.simulator.graph.item_skills
         k = len(self.simulator.graph.skills)
-        pairs: list[list[tuple[int, int]]] = [[] for _ in range(k)]
+        uses: list[list[tuple[int, int]]] = [[] for _ in range(k)]
         for i, row in enumerate(isk.tolist()):
-            for s, sk in enumerate(row):
+            for slot, sk in enumerate(row):
                 if sk >= 0:
-                    pairs[sk].append((i, s))
-        width = max(len(p) for p in pairs)
-        items = np.zeros((k, width), dtype=np.int64)
-        slots = np.zeros((k, width), dtype=np.int64)
-        mask = np.zeros((k, width), dtype=bool)
-        for sk, p in enumerate(pairs):
-            for j, (i, s) in enumerate(p):
-                items[sk, j], slots[sk, j], mask[sk, j] = i, s, True
-        return items, slots, mask
+                    uses[sk].append((i, slot))
+        cols: list[list[int]] = [[], [], [], []]
+        starts = []
+        for i, row in enumerate(isk.tolist()):
+            starts.append(len(cols[0]))
+            for slot, sk in enumerate(row):
+                for j, js in uses[sk] if sk >= 0 else ():
+                    for col, v in zip(cols, (i, slot, j, js)):
+                        col.append(v)
+        cand_item, cand_slot, aff_item, aff_slot = (np.array(c, dtype=np.int64) for c in cols)
+        return cand_item, cand_slot, aff_item, aff_slot, np.array(starts, dtype=np.int64)
 
     def gains(self, row: int) -> np.ndarray:
         """Expected post-test gain of each item for the learner at ``row``, ``(I,)``.
@@ -171,15 +175,11 @@ class SkillGraphOracle(BaseTeacher):
         new_s = grown_stability(sk_, rk, tr["spacing_gain"])
         new_th = theta(new_m * retrievability(np.full_like(new_s, h), new_s, phi[:, :, None]))
 
-        items, slots, mask = self._links
-        aff_items, aff_slots = items[iskc], slots[iskc]  # (I, M, N)
-        aff = mask[iskc] & valid[:, :, None]
-        th_new = np.minimum(new_th[:, :, :, None], other_min[:, aff_items, aff_slots])
-        p_new = p_correct(
-            th_new, a[aff_items], b[aff_items], slip[:, :, None, None], guess[:, :, None, None]
-        )
-        delta = np.where(aff, p_new - p_h[:, aff_items], 0.0)  # (R, I, M, N)
-        out: np.ndarray = delta.sum(axis=(2, 3)) / n_items
+        cand_item, cand_slot, aff_item, aff_slot, starts = self._links
+        th_new = np.minimum(new_th[:, cand_item, cand_slot], other_min[:, aff_item, aff_slot])
+        p_new = p_correct(th_new, a[aff_item], b[aff_item], slip, guess)  # (R, E)
+        delta = p_new - p_h[:, aff_item]
+        out: np.ndarray = np.add.reduceat(delta, starts, axis=1) / n_items
         return out
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
