@@ -86,6 +86,7 @@ def play(sim: Simulator, teacher: tk.teachers.BaseTeacher, steps: int) -> dict[s
 
 SKILL_KEYS = ("posttest", "retention", "mastered", "mastered_all", "time_to_mastery")
 CATEGORY_KEYS = ("test_accuracy", "accuracy", "ood_accuracy", "zero_variance", "steps_to_target")
+LOWER_IS_BETTER = {"zero_variance", "steps_to_target", "time_to_mastery"}
 
 
 def quality(name: str, make: Any, steps: int, seeds: int) -> None:
@@ -116,7 +117,7 @@ def quality(name: str, make: Any, steps: int, seeds: int) -> None:
             "",
             diff=float(d.mean()),
             ci95=float(half),
-            oracle_wins=float((d > 0).mean()),
+            oracle_better=float(((d < 0) if key in LOWER_IS_BETTER else (d > 0)).mean()),
         )
 
 
