@@ -267,6 +267,7 @@ class CategoryStudent(Simulator, Component):
         n_train = k * n_src
         self._space = Discrete(self._names[:n_train])
         self._ids_rep = np.repeat(self.learner_ids, self.tasks_per_step)
+        self._ids_rep.setflags(write=False)  # shared by every batch this simulator returns
         self._version = 0
         d = level[:, None] - level[None, :n_train]
         lift = np.where(d >= 0, transfer_up ** np.maximum(d, 0), transfer_down ** np.maximum(-d, 0))

@@ -226,6 +226,7 @@ class SkillGraphStudent(Simulator, Component):
             )
         self._space = self._graph.space()
         self._ids_rep = np.repeat(self.learner_ids, tasks_per_step)
+        self._ids_rep.setflags(write=False)  # shared by every batch this simulator returns
         self._version = 0
 
         rng = np.random.default_rng(seed)
