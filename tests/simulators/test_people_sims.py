@@ -243,3 +243,14 @@ def test_skill_graph_log_returns_the_generating_truth() -> None:
     assert np.all(truth["final_mastery"] >= truth["initial_mastery"])
     again, _ = skill_graph_log(60, steps=30, seed=3)
     assert np.array_equal(again.correct, log.correct)
+
+
+def test_irt_recovers_item_difficulty_from_a_skill_graph_log() -> None:
+    # Without learning, abilities are static and a 1PL fit should rank items like the
+    # truth: the item's b against the population's ability on its main skill.
+    log, truth = skill_graph_log(400, steps=30, seed=0, learn_rate=0.0)
+    model = tk.learners.IRT(model="1pl").fit(log)
+    main = truth["item_skills"][:, 0]
+    ability = 6.0 * (truth["initial_mastery"].mean(axis=0)[main] - 0.5)
+    effective = truth["difficulty"] - ability
+    assert np.corrcoef(model.difficulty, effective)[0, 1] > 0.75
