@@ -12,6 +12,7 @@ import teachkit as tk
 from teachkit.checks import check_teacher
 from teachkit.data.synthetic import skill_graph_log
 from teachkit.errors import ValidationError
+from teachkit.learners import IRT
 from teachkit.simulators import SkillGraphOracle, SkillGraphStudent
 
 
@@ -249,7 +250,7 @@ def test_irt_recovers_item_difficulty_from_a_skill_graph_log() -> None:
     # Without learning, abilities are static and a 1PL fit should rank items like the
     # truth: the item's b against the population's ability on its main skill.
     log, truth = skill_graph_log(400, steps=30, seed=0, learn_rate=0.0)
-    model = tk.learners.IRT(model="1pl").fit(log)
+    model = IRT(model="1pl").fit(log)
     main = truth["item_skills"][:, 0]
     ability = 6.0 * (truth["initial_mastery"].mean(axis=0)[main] - 0.5)
     effective = truth["difficulty"] - ability
