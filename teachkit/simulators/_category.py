@@ -118,13 +118,15 @@ class CategoryStudent(Simulator, Component):
     * ``"sec"``: Self-Evolving Curriculum (Chen et al. 2025): 3 difficulty levels
       (easy/medium/hard, as its Countdown, Zebra and ARC-1D splits) plus a harder
       out-of-distribution level held out for testing, as in its OOD evaluation;
-      G = 8, 16 prompts a step, initial accuracy 45% / 16% / 4% (1% held out).
+      G = 8, 16 prompts a step; the base model solves 46% / 19% / 6% of the
+      prompts (1.4% held out).
       ``n_sources=3`` gives its multi-domain setting (``countdown/easy`` ..
       ``arc/hard``).
     * ``"dump"``: DUMP (Wang et al. 2025): 12 distributions of Knights-and-Knaves
       puzzles with 3 to 14 people (levels ``kk3`` .. ``kk14``) and ``kk15`` held out;
-      G = 8, 32 prompts a step, initial accuracy 75% on 3 people, 0.9 logits harder per
-      extra person.
+      G = 8, 32 prompts a step; each extra person is 0.9 logits harder, so the base
+      model solves 71% of 3-people puzzles, 21% with 6, 2% with 9 and almost none
+      from 12 on.
 
     Args:
         n_learners: number of independent models.

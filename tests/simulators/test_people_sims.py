@@ -229,6 +229,8 @@ def test_oracle_keeps_the_teacher_contract() -> None:
     assert "SkillGraphOracle" not in tk.teachers.__all__
     with pytest.raises(ValidationError, match="simulator"):
         SkillGraphOracle(oracle.space, simulator="nope")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="horizon"):
+        SkillGraphOracle(oracle.space, simulator=oracle.simulator, horizon=-1.0)
     with pytest.raises(ValidationError, match="simulator's own space"):
         SkillGraphOracle(tk.spaces.Discrete(3), simulator=SkillGraphStudent(1, seed=0))
 
@@ -255,3 +257,11 @@ def test_irt_recovers_item_difficulty_from_a_skill_graph_log() -> None:
     ability = 6.0 * (truth["initial_mastery"].mean(axis=0)[main] - 0.5)
     effective = truth["difficulty"] - ability
     assert np.corrcoef(model.difficulty, effective)[0, 1] > 0.75
+
+
+def test_oracle_horizon_weighs_forgetting() -> None:
+    sim = SkillGraphStudent(2, seed=0)
+    now = sim.oracle(0).gains(0)
+    week = SkillGraphOracle(sim.space, simulator=sim, horizon=168.0).gains(0)
+    assert np.all(np.isfinite(week)) and not np.allclose(now, week)
+    assert week.max() < now.max()  # a gain judged a week later has partly faded
