@@ -77,6 +77,24 @@ def speed_category(n_learners: int, steps: int) -> None:
         )
 
 
+def speed_oracle(n_learners: int, steps: int) -> None:
+    """SkillGraphOracle's cost per ask, amortized over steps where every learner asks."""
+    for params in (
+        {"preset": "arithmetic"},
+        {"preset": "random", "n_skills": 50},
+        {"preset": "random", "n_skills": 200},
+    ):
+        sim = SkillGraphStudent(n_learners, seed=0, **params)
+        oracle = sim.oracle(0)
+        start = time.perf_counter()
+        for _ in range(steps):
+            tasks = np.stack([oracle.ask_encoded(lid) for lid in sim.learner_ids])
+            sim.step(tasks)
+        per_ask = (time.perf_counter() - start) / (steps * n_learners) * 1e3
+        label = ", ".join(f"{k}={v}" for k, v in params.items())
+        report(f"SkillGraphOracle({label}): per ask, {n_learners} learners", per_ask, "ms")
+
+
 def play(sim: Simulator, teacher: tk.teachers.BaseTeacher, steps: int) -> dict[str, float]:
     for _ in range(steps):
         tasks = np.stack([teacher.ask_encoded(lid, sim.tasks_per_step) for lid in sim.learner_ids])
@@ -131,6 +149,7 @@ def main() -> None:
     print("== speed (tasks drawn uniformly) ==")
     speed_skill_graph(1_000 if quick else 10_000, 20 if quick else 200, 1 if quick else 3)
     speed_category(4 if quick else 16, 50 if quick else 500)
+    speed_oracle(64 if quick else 256, 5 if quick else 20)
 
     print("== oracle vs Uniform, paired seeds ==")
     seeds = 2 if quick else 8
