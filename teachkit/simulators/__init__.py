@@ -7,5 +7,7 @@ returns; only oracle teachers read ``truth()``.
 from __future__ import annotations
 
 from teachkit.simulators._base import Simulator
+from teachkit.simulators._grid import GridToyStudent
+from teachkit.simulators._oracles_machine import GridToyOracle
 
-__all__ = ["Simulator"]
+__all__ = ["GridToyOracle", "GridToyStudent", "Simulator"]
