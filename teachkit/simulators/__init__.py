@@ -7,7 +7,14 @@ returns; only oracle teachers read ``truth()``.
 from __future__ import annotations
 
 from teachkit.simulators._base import Simulator
+from teachkit.simulators._class_incremental import ClassIncrementalStudent
 from teachkit.simulators._grid import GridToyStudent
-from teachkit.simulators._oracles_machine import GridToyOracle
+from teachkit.simulators._oracles_machine import ClassIncrementalOracle, GridToyOracle
 
-__all__ = ["GridToyOracle", "GridToyStudent", "Simulator"]
+__all__ = [
+    "ClassIncrementalOracle",
+    "ClassIncrementalStudent",
+    "GridToyOracle",
+    "GridToyStudent",
+    "Simulator",
+]

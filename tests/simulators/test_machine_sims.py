@@ -7,7 +7,13 @@ import pytest
 
 import teachkit as tk
 from teachkit.errors import ValidationError
-from teachkit.simulators import GridToyOracle, GridToyStudent, Simulator
+from teachkit.simulators import (
+    ClassIncrementalOracle,
+    ClassIncrementalStudent,
+    GridToyOracle,
+    GridToyStudent,
+    Simulator,
+)
 
 
 def cell_point(sim: GridToyStudent, *cell: int) -> np.ndarray:
@@ -241,3 +247,130 @@ def test_grid_oracle_errors_are_clear() -> None:
         GridToyOracle(sim.space, seed=0).ask_encoded("s0", 1)
     with pytest.raises(ValidationError):
         oracle.ask_encoded("s0", 0)
+
+
+# -- ClassIncrementalStudent ----------------------------------------------------------------------
+def test_class_incremental_follows_the_protocol() -> None:
+    sim = ClassIncrementalStudent(2, seed=0)
+    assert isinstance(sim, Simulator)
+    assert sim.space.names == tuple(str(c) for c in range(10))
+    batch = sim.step(np.array([[0, 1], [2, 2]]))
+    assert batch.learner_ids.tolist() == ["s0", "s0", "s1", "s1"]
+    assert batch.tasks.tolist() == [0, 1, 2, 2]
+    assert ((batch.score >= 0) & (batch.score <= 1)).all()
+    assert ((batch.reward >= 0) & (batch.reward <= 1)).all()
+    assert set(sim.measures()) == {"accuracy", "seen_accuracy", "auc", "forgetting"}
+    assert sim.primary == "accuracy"
+
+
+def test_class_incremental_outcome_is_accuracy_before_and_after_the_pass() -> None:
+    sim = ClassIncrementalStudent(1, seed=0)
+    before = sim.truth()["accuracy"][0, 3]
+    batch = sim.step(np.array([[3]]))
+    assert batch.score[0] == before == 0.0  # an untrained model knows nothing
+    assert batch.reward[0] == sim.truth()["accuracy"][0, 3] > 0.9
+
+
+def test_accuracy_rises_on_trained_classes() -> None:
+    sim = ClassIncrementalStudent(1, seed=0)
+    curve = sim.run_order(["0", "1", "2", "0", "1", "2"])
+    acc = sim.truth()["accuracy"][0]
+    assert acc[:3].min() > 0.8 and acc[3:].max() == 0.0
+    assert curve[-1] > curve[0]
+    m = sim.measures()
+    assert m["seen_accuracy"] == pytest.approx(acc[:3].mean())
+    assert m["accuracy"] == pytest.approx(acc.mean())
+    assert m["auc"] == pytest.approx(curve.mean())
+    assert 0.0 <= m["forgetting"] <= 1.0
+
+
+def test_naive_fine_tuning_forgets_and_replay_remembers() -> None:
+    order = [str(c) for c in range(5)]
+    naive = ClassIncrementalStudent(1, seed=0, replay=0)
+    naive.run_order(order)
+    replay = ClassIncrementalStudent(1, seed=0, replay=200)
+    replay.run_order(order)
+    assert naive.measures()["forgetting"] > 0.5 > replay.measures()["forgetting"]
+    assert replay.measures()["seen_accuracy"] > naive.measures()["seen_accuracy"]
+
+
+@pytest.mark.parametrize("model", ["sgd", "mlp"])
+def test_class_incremental_is_deterministic_under_a_seed(model: str) -> None:
+    def run(seed: int) -> tuple[np.ndarray, dict[str, float]]:
+        sim = ClassIncrementalStudent(2, seed=seed, model=model, chunk=40)
+        batch = sim.step(np.array([[0, 5, 0], [1, 1, 7]]))
+        return np.concatenate([batch.score, batch.reward]), sim.measures()
+
+    (a, ma), (b, mb), (c, _) = run(3), run(3), run(4)
+    assert np.array_equal(a, b) and ma == mb
+    assert not np.array_equal(a, c)
+
+
+@pytest.mark.slow  # generating mnist1d takes a few seconds
+def test_class_incremental_runs_on_mnist1d_with_an_mlp() -> None:
+    pytest.importorskip("mnist1d")
+    sim = ClassIncrementalStudent(1, seed=0, dataset="mnist1d", model="mlp", chunk=100)
+    sim.run_order(["0", "1", "0", "1"])
+    acc = sim.truth()["accuracy"][0]
+    assert acc[:2].mean() > 0.5
+
+
+def test_class_incremental_rejects_bad_input() -> None:
+    sim = ClassIncrementalStudent(2, seed=0)
+    with pytest.raises(
+        ValidationError, match=r"expected encoded classes of shape \(2, k\).*got \(2,\)"
+    ):
+        sim.step(np.array([0, 1]))
+    with pytest.raises(ValidationError, match=r"integer class indices in \[0, 10\)"):
+        sim.step(np.array([[0], [10]]))
+    with pytest.raises(ValidationError, match=r"integer class indices"):
+        sim.step(np.array([[0.5], [1.0]]))
+    with pytest.raises(ValidationError, match="unknown task 'eleven'"):
+        sim.run_order(["0", "eleven"])
+    with pytest.raises(ValidationError, match="non-empty list of class names"):
+        sim.run_order([])
+    with pytest.raises(ValidationError) as err:
+        ClassIncrementalStudent(1, dataset="cifar", model="svm", lr=-1)
+    assert len(err.value.problems) == 3 and "did" not in str(err.value).lower()
+
+
+# -- the class-incremental oracle -----------------------------------------------------------------
+def test_class_incremental_oracle_beats_uniform_on_fixed_seeds() -> None:
+    scores = {}
+    for name in ("uniform", "oracle"):
+        sim = ClassIncrementalStudent(2, seed=0, chunk=60)
+        teacher = sim.oracle(seed=0) if name == "oracle" else tk.teachers.Uniform(sim.space, seed=0)
+        uniform_run_discrete(sim, teacher, steps=20)
+        scores[name] = sim.measures()["accuracy"]
+    assert scores["oracle"] > scores["uniform"] + 0.05, scores
+
+
+def uniform_run_discrete(
+    sim: ClassIncrementalStudent, teacher: tk.teachers.BaseTeacher, steps: int
+) -> None:
+    for _ in range(steps):
+        tasks = np.stack([teacher.ask_encoded(lid, 1) for lid in sim.learner_ids])
+        teacher.tell(sim.step(tasks))
+
+
+def test_class_incremental_oracle_picks_the_weakest_class() -> None:
+    sim = ClassIncrementalStudent(1, seed=0)
+    sim.run_order([str(c) for c in range(9)])
+    oracle = sim.oracle(seed=0)
+    assert isinstance(oracle, ClassIncrementalOracle) and oracle.strategy == "lowest"
+    assert oracle.ask("s0") == ["9"]  # never taught: accuracy 0
+    assert oracle.ask_encoded("s0", 3)[0] == 9
+
+
+def test_class_incremental_greedy_oracle_looks_ahead_without_changing_the_learner() -> None:
+    sim = ClassIncrementalStudent(1, seed=0, chunk=30)
+    sim.run_order(["0", "1"])
+    truth = sim.truth()
+    oracle = ClassIncrementalOracle.bind(sim, seed=0, strategy="greedy")
+    first = oracle.ask_encoded("s0", 2)
+    assert np.array_equal(sim.truth()["accuracy"], truth["accuracy"])  # lookahead on copies
+    assert first[0] >= 2  # a class not taught yet gains the most
+    again = ClassIncrementalOracle.bind(sim, seed=0, strategy="greedy").ask_encoded("s0", 2)
+    assert np.array_equal(first, again)
+    with pytest.raises(ValidationError, match="strategy"):
+        ClassIncrementalOracle(sim.space, strategy="best")
