@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from teachkit._batch import EventBatch, OutcomeBatch
+from teachkit._batch import EventBatch
 from teachkit._validation import check_positive_int, is_real
 from teachkit.errors import ValidationError
 from teachkit.simulators._base import Simulator
@@ -132,6 +132,8 @@ class GridToyStudent(Simulator):
         self._learnable[self._unlearnable_cells(np.random.default_rng(seed))] = False
         self._learnable.setflags(write=False)
         self._competence = np.zeros((self.n_learners, n_cells + 1), dtype=np.int16)
+        self._rows = np.arange(self.n_learners)[:, None]
+        self._column_cache: dict[int, dict[str, Any]] = {}
         self._episodes = 0
         names = [f"x{d}" for d in range(self.dims)] + [
             f"irrelevant{d}" for d in range(self.irrelevant_dims)
@@ -233,11 +235,27 @@ class GridToyStudent(Simulator):
                     f"(n_learners, tasks per learner, task dimensions), got {arr.shape}"
                 ],
             )
-        if not (np.isfinite(arr).all() and (arr >= 0.0).all() and (arr <= 1.0).all()):
+        if not (arr.min() >= 0.0 and arr.max() <= 1.0):  # False for NaN too
             raise ValidationError(
                 where, ["tasks: expected finite values in [0, 1] (the unit hypercube)"]
             )
         return arr
+
+    def _columns(self, k: int) -> dict[str, Any]:
+        """The columns of a step's batch that depend only on its size (shared, read-only)."""
+        cols = self._column_cache.get(k)
+        if cols is None:
+            m = self.n_learners * k
+            lids = np.repeat(self.learner_ids, k)
+            aids = np.full(m, -1, dtype=np.int64)
+            nan = np.full(m, np.nan)
+            offsets = np.tile(np.arange(k, dtype=np.float64), self.n_learners)
+            for a in (lids, aids, nan, offsets):
+                a.setflags(write=False)
+            cols = {"lids": lids, "aids": aids, "nan": nan, "offsets": offsets, "none": (None,) * m}
+            if len(self._column_cache) < 8:
+                self._column_cache[k] = cols
+        return cols
 
     def step(self, tasks: np.ndarray) -> EventBatch:
         """Play ``tasks[i, j]`` as learner i's j-th episode; return the events, learner-major."""
@@ -245,26 +263,33 @@ class GridToyStudent(Simulator):
         n, k = arr.shape[0], arr.shape[1]
         cells = self.cell_of(arr)  # (n, k)
         comp = self._competence
-        rows = np.arange(n)
-        origin = 0
+        rows = self._rows
         reward = np.empty((n, k), dtype=np.float64)
         for j in range(k):  # episodes in order; learners at once
             c = cells[:, j]
-            unlocked = (comp[rows[:, None], self._preds[c]] >= GATE).any(axis=1) | (c == origin)
+            unlocked = (comp[rows, self._preds[c]] >= GATE).any(axis=1) | (c == 0)
             gain = unlocked & self._learnable[c]
-            new = np.minimum(comp[rows, c] + gain, MAX_COMPETENCE)
-            comp[rows, c] = new
-            reward[:, j] = new / MAX_COMPETENCE
-        times = _T0 + self._episodes + np.arange(k, dtype=np.float64)
-        self._episodes += k
-        flat = reward.ravel()
-        return EventBatch.build(
-            learner_ids=np.repeat(self.learner_ids, k),
+            new = np.minimum(comp[rows[:, 0], c] + gain, MAX_COMPETENCE)
+            comp[rows[:, 0], c] = new
+            reward[:, j] = new
+        reward /= MAX_COMPETENCE
+        cols = self._columns(k)
+        flat = reward.reshape(-1)
+        # Built directly: every column is valid by construction (rewards in [0, 1]).
+        batch = EventBatch(
+            learner_ids=cols["lids"],
             tasks=arr.reshape(n * k, -1),
-            outcomes=OutcomeBatch(score=flat, reward=flat),
-            times=np.tile(times, n),
-            assignment_ids=np.full(n * k, -1, dtype=np.int64),
+            score=flat,
+            reward=flat,
+            success=cols["nan"],
+            duration=cols["nan"],
+            time=cols["offsets"] + (_T0 + self._episodes),
+            assignment_ids=cols["aids"],
+            rewards=cols["none"],
+            advantages=cols["none"],
         )
+        self._episodes += k
+        return batch
 
     def measures(self) -> dict[str, float]:
         """``mastered`` (% of all cells with competence > 75, the paper's score),
