@@ -42,7 +42,7 @@ def grid_speed(episodes: int, seeds: int, repeats: int) -> None:
     for k in (1, 100):
         steps = episodes // k
 
-        def raw() -> float:
+        def raw(k: int = k, steps: int = steps) -> float:
             sim = GridToyStudent(seeds, seed=0)
             rng = np.random.default_rng(0)
             tasks = rng.random((steps, seeds, k, 2))
@@ -58,7 +58,7 @@ def grid_speed(episodes: int, seeds: int, repeats: int) -> None:
             f"{episodes:,} episodes x {seeds}",
         )
 
-        def with_uniform() -> float:
+        def with_uniform(k: int = k, steps: int = steps) -> float:
             sim = GridToyStudent(seeds, seed=0)
             teacher = tk.teachers.Uniform(sim.space, seed=0)
             lids = sim.learner_ids.tolist()
@@ -141,7 +141,7 @@ def class_incremental_speed(repeats: int) -> None:
             sim = ClassIncrementalStudent(1, seed=0, dataset=dataset, model=model)
             order = [str(c) for c in range(10)] * 2
 
-            def passes(sim: ClassIncrementalStudent = sim) -> float:
+            def passes(sim: ClassIncrementalStudent = sim, order: list[str] = order) -> float:
                 t = time.perf_counter()
                 sim.run_order(order)
                 return (time.perf_counter() - t) / len(order) * 1e3
