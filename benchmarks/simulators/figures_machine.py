@@ -1,6 +1,6 @@
 """The figures of docs/simulators_machine.md.
 
-    python benchmarks/simulators/figures_machine.py   # writes docs/img/*.png (about a minute)
+python benchmarks/simulators/figures_machine.py   # writes docs/img/*.png (about a minute)
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
 
-import teachkit as tk  # noqa: E402
-from teachkit.simulators import ClassIncrementalStudent, GridToyStudent  # noqa: E402
+import teachkit as tk
+from teachkit.simulators import ClassIncrementalStudent, GridToyStudent
 
 IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
 

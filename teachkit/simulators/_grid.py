@@ -262,17 +262,8 @@ class GridToyStudent(Simulator):
         arr = self._check_tasks(tasks)
         n, k = arr.shape[0], arr.shape[1]
         cells = self.cell_of(arr)  # (n, k)
-        comp = self._competence
-        rows = self._rows
-        reward = np.empty((n, k), dtype=np.float64)
-        for j in range(k):  # episodes in order; learners at once
-            c = cells[:, j]
-            unlocked = (comp[rows, self._preds[c]] >= GATE).any(axis=1) | (c == 0)
-            gain = unlocked & self._learnable[c]
-            new = np.minimum(comp[rows[:, 0], c] + gain, MAX_COMPETENCE)
-            comp[rows[:, 0], c] = new
-            reward[:, j] = new
-        reward /= MAX_COMPETENCE
+        reward = self._play_one(cells[:, 0])[:, None] if k == 1 else self._play(cells)
+        reward = reward / MAX_COMPETENCE
         cols = self._columns(k)
         flat = reward.reshape(-1)
         # Built directly: every column is valid by construction (rewards in [0, 1]).
@@ -290,6 +281,57 @@ class GridToyStudent(Simulator):
         )
         self._episodes += k
         return batch
+
+    def _play_one(self, c: np.ndarray) -> np.ndarray:
+        """One episode per learner on cells ``c`` ``(n,)``; the competences after it."""
+        comp, rows = self._competence, self._rows
+        unlocked = (comp[rows, self._preds[c]] >= GATE).any(axis=1) | (c == 0)
+        gain = unlocked & self._learnable[c]
+        new = np.minimum(comp[rows[:, 0], c] + gain, MAX_COMPETENCE)
+        comp[rows[:, 0], c] = new
+        return new
+
+    def _play(self, cells: np.ndarray) -> np.ndarray:
+        """Episodes ``cells`` ``(n, k)`` in order, exactly as ``k`` calls of
+        :meth:`_play_one`, but in a few vectorized rounds: which cells are unlocked can
+        only change when some cell reaches the gate (75), so each round plays every
+        episode up to and including the first such crossing with the unlock status
+        frozen at the round's start; the competence after an episode is then its cell's
+        competence at the round's start plus the number of earlier gains on that cell in
+        the round, plus its own."""
+        comp, n, k = self._competence, cells.shape[0], cells.shape[1]
+        out = np.empty((n, k), dtype=np.int16)
+        width = self._n_cells + 1
+        row_key = self._rows * width
+        start = 0
+        while start < k:
+            seg = cells[:, start:]
+            m = seg.shape[1]
+            base = comp[self._rows, seg].astype(np.int64)
+            preds = comp[self._rows[:, :, None], self._preds[seg]]
+            gain = ((preds >= GATE).any(axis=2) | (seg == 0)) & self._learnable[seg]
+            # Earlier gains on the same cell within the round, per episode.
+            key = (row_key + seg).ravel()
+            order = np.argsort(key, kind="stable")  # by learner and cell, then in time
+            g = gain.ravel()[order].astype(np.int64)
+            before = np.cumsum(g) - g
+            sorted_key = key[order]
+            first = np.flatnonzero(np.r_[True, sorted_key[1:] != sorted_key[:-1]])
+            group = np.repeat(first, np.diff(np.r_[first, len(order)]))
+            earlier = np.empty(n * m, dtype=np.int64)
+            earlier[order] = before - before[group]
+            earlier = earlier.reshape(n, m)
+            new = np.where(gain, np.minimum(base + earlier + 1, MAX_COMPETENCE), base)
+            crossed = (gain & (base + earlier + 1 == GATE)).any(axis=0)
+            stop = int(np.argmax(crossed)) + 1 if crossed.any() else m
+            out[:, start : start + stop] = new[:, :stop]
+            np.maximum.at(
+                comp,
+                (np.repeat(self._rows[:, 0], stop), seg[:, :stop].ravel()),
+                new[:, :stop].ravel().astype(np.int16),
+            )
+            start += stop
+        return out
 
     def measures(self) -> dict[str, float]:
         """``mastered`` (% of all cells with competence > 75, the paper's score),
@@ -345,7 +387,7 @@ class GridToyStudent(Simulator):
                 ],
             ) from None
 
-    def cell_centers(self, flat: np.ndarray) -> np.ndarray:
+    def cell_corners(self, flat: np.ndarray) -> np.ndarray:
         """Lower corner of flat cells, as relevant coordinates ``(m, dims)``."""
         return np.array(np.unravel_index(flat, self._shape)).T / self.cells
 

@@ -102,7 +102,7 @@ class GridToyOracle(_BoundOracle):
                 comp[c] = min(int(comp[c]) + 1, MAX_COMPETENCE)
                 if comp[c] in (GATE, MASTERED + 1, MAX_COMPETENCE):
                     candidates, unlocked = self._candidates(sim, comp)
-        corner = sim.cell_centers(chosen)
+        corner = sim.cell_corners(chosen)
         relevant = np.minimum(corner + self._rng.random(corner.shape) / sim.cells, 1.0)
         extra = self._rng.random((n, sim.irrelevant_dims))
         return np.concatenate([relevant, extra], axis=1)

@@ -95,6 +95,20 @@ def test_rewards_stay_in_unit_interval_under_uniform_tasks() -> None:
     assert 0 < sim.measures()["mastered"] <= 100
 
 
+@pytest.mark.parametrize("params", [{}, {"unlearnable": 0.2}, {"dims": 3, "cells": 4}])
+def test_a_batch_of_episodes_equals_the_same_episodes_one_by_one(params: dict) -> None:
+    batched, single = GridToyStudent(3, seed=1, **params), GridToyStudent(3, seed=1, **params)
+    teachers = [batched.oracle(seed=0), tk.teachers.Uniform(batched.space, seed=0)]
+    for step in range(16):
+        teacher = teachers[step % 2]
+        tasks = np.stack([teacher.ask_encoded(lid, 60) for lid in batched.learner_ids])
+        together = batched.step(tasks).reward.reshape(3, 60)
+        apart = np.hstack([single.step(tasks[:, j : j + 1]).reward[:, None] for j in range(60)])
+        assert np.array_equal(together, apart)
+    assert np.array_equal(batched.truth()["competence"], single.truth()["competence"])
+    assert batched.measures()["mastered"] > 0
+
+
 def test_value_one_falls_in_the_last_cell() -> None:
     sim = GridToyStudent(1, seed=0)
     assert sim.cell_of(np.array([[1.0, 1.0]])).tolist() == [99]
@@ -261,6 +275,17 @@ def test_class_incremental_follows_the_protocol() -> None:
     assert ((batch.reward >= 0) & (batch.reward <= 1)).all()
     assert set(sim.measures()) == {"accuracy", "seen_accuracy", "auc", "forgetting"}
     assert sim.primary == "accuracy"
+
+
+def test_class_incremental_teachers_see_only_the_events() -> None:
+    sim = ClassIncrementalStudent(2, seed=0, chunk=20)
+    batch = sim.step(np.array([[0], [1]]))
+    for name in batch.__slots__:  # type: ignore[attr-defined]
+        value = getattr(batch, name)
+        assert not isinstance(value, ClassIncrementalStudent)
+        if isinstance(value, np.ndarray) and value.dtype != object:
+            for hidden in (sim._acc, sim._best, sim._X):
+                assert not np.shares_memory(value, hidden)
 
 
 def test_class_incremental_outcome_is_accuracy_before_and_after_the_pass() -> None:
