@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,8 +32,7 @@ class _Learner:
     rng: np.random.Generator
 
     def copy(self) -> _Learner:
-        rng = np.random.default_rng()
-        rng.bit_generator.state = self.rng.bit_generator.state
+        rng = copy.deepcopy(self.rng)
         return _Learner(self.model.copy(), self.buffer.copy(), self.seen_examples, rng)
 
 

@@ -108,12 +108,15 @@ class GridToyStudent(Simulator):
         self.tasks_per_step = check_positive_int("tasks_per_step", tasks_per_step)
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
             raise ValidationError(where, [f"seed: expected an integer or None, got {seed!r}"])
-        if self.cells**self.dims > 2_000_000:
+        links = self.cells**self.dims * (2**self.dims - 1)
+        if links > 16_000_000:
             raise ValidationError(
                 where,
                 [
-                    f"dims, cells: expected at most 2,000,000 cells, got {self.cells}**{self.dims}"
-                    f" = {self.cells**self.dims:,}; use fewer dimensions or cells"
+                    f"dims, cells: expected at most 16,000,000 cell-neighbour links "
+                    f"(cells**dims * (2**dims - 1)), got {links:,} for {self.cells} cells in "
+                    f"{self.dims} dimensions; use fewer dimensions or cells (irrelevant "
+                    "dimensions cost nothing)"
                 ],
             )
         super().__init__(self.n_learners, seed=seed)

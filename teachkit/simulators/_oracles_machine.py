@@ -16,12 +16,12 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit.errors import ValidationError
+from teachkit.simulators._grid import GATE, MASTERED, MAX_COMPETENCE, GridToyStudent
 from teachkit.spaces import Box, Discrete, Space
 from teachkit.teachers import BaseTeacher
 
 if TYPE_CHECKING:
     from teachkit.simulators._class_incremental import ClassIncrementalStudent
-    from teachkit.simulators._grid import GridToyStudent
 
 
 class _BoundOracle(BaseTeacher):
@@ -89,8 +89,6 @@ class GridToyOracle(_BoundOracle):
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         sim: GridToyStudent = self._bound()
-        from teachkit.simulators._grid import GATE, MASTERED, MAX_COMPETENCE
-
         comp, learnable = sim._learner_truth(sim.learner_index(learner_id))
         chosen = np.empty(n, dtype=np.int64)
         candidates, unlocked = self._candidates(sim, comp)
@@ -103,21 +101,19 @@ class GridToyOracle(_BoundOracle):
                 if comp[c] in (GATE, MASTERED + 1, MAX_COMPETENCE):
                     candidates, unlocked = self._candidates(sim, comp)
         corner = sim.cell_corners(chosen)
-        relevant = np.minimum(corner + self._rng.random(corner.shape) / sim.cells, 1.0)
+        # Strictly inside the cell, so rounding can never move a point to a neighbour.
+        inside = 0.001 + 0.998 * self._rng.random(corner.shape)
+        relevant = corner + inside / sim.cells
         extra = self._rng.random((n, sim.irrelevant_dims))
         return np.concatenate([relevant, extra], axis=1)
 
     @staticmethod
     def _is_unlocked(sim: GridToyStudent, comp: np.ndarray, c: int) -> bool:
-        from teachkit.simulators._grid import GATE
-
         return c == 0 or bool((comp[sim._preds[c]] >= GATE).any())
 
     @staticmethod
     def _candidates(sim: GridToyStudent, comp: np.ndarray) -> tuple[np.ndarray, bool]:
         """Cells to draw from, and whether they are all unlocked and learnable."""
-        from teachkit.simulators._grid import MASTERED, MAX_COMPETENCE
-
         unlocked = sim._unlocked(comp[None, :])[0]
         cells = comp[: sim._n_cells]
         for mask in (unlocked & (cells <= MASTERED), unlocked & (cells < MAX_COMPETENCE)):

@@ -179,7 +179,7 @@ def test_grid_rejects_bad_tasks_with_clear_messages() -> None:
         ({"unlearnable": [(0, 0)]}, "origin cell"),
         ({"unlearnable": [(3, 12)]}, r"2 integers in \[0, 10\)"),
         ({"unlearnable": "half"}, "fraction or a list"),
-        ({"dims": 8}, "at most 2,000,000 cells"),
+        ({"dims": 8}, "at most 16,000,000 cell-neighbour links"),
     ],
 )
 def test_grid_rejects_bad_parameters(kwargs: dict[str, object], message: str) -> None:
