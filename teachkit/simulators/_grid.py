@@ -60,7 +60,8 @@ class GridToyStudent(Simulator):
     The dynamics are deterministic: the same tasks give the same outcomes, whatever the
     seed (which only draws the unlearnable cells). Several tasks per learner in one
     ``step`` are played one after another, in order, each seeing the previous one's
-    effect; learners are independent and vectorized.
+    effect (computed in a few vectorized rounds, bit for bit what one-by-one steps
+    give); learners are independent and vectorized.
 
     Args:
         n_learners: independent students (``"s0"`` ...).
