@@ -10,6 +10,7 @@ seeds and a budget) are small TOML files in ``benchmarks/suites/``.
 from __future__ import annotations
 
 from teachkit.benchmark._io import load_rows, save_rows, to_frame
+from teachkit.benchmark._report import run_suite, write_report
 from teachkit.benchmark._run import COLUMNS, directions, run, task_labels, teacher_seed
 from teachkit.benchmark._suite import (
     ORACLE,
@@ -32,6 +33,7 @@ __all__ = [
     "load_rows",
     "load_suite",
     "run",
+    "run_suite",
     "save_rows",
     "summarize",
     "t_interval",
@@ -40,4 +42,5 @@ __all__ = [
     "to_frame",
     "to_markdown",
     "win_rate",
+    "write_report",
 ]

@@ -13,7 +13,7 @@ from teachkit.errors import MissingDependencyError, ValidationError
 _TYPES = {"seed": "int64", "step": "int64", "value": "float64"}
 
 
-def _pandas() -> Any:
+def pandas_module() -> Any:
     try:
         import pandas as pd
     except ImportError as exc:  # pragma: no cover - the bench extra is installed in CI
@@ -25,7 +25,7 @@ def _pandas() -> Any:
 
 def to_frame(rows: Iterable[Row]) -> Any:
     """A pandas DataFrame with the columns of :data:`COLUMNS`, in that order."""
-    pd = _pandas()
+    pd = pandas_module()
     frame = pd.DataFrame(list(rows), columns=list(COLUMNS))
     for col in COLUMNS:
         frame[col] = frame[col].astype(_TYPES.get(col, "str"))
@@ -50,7 +50,7 @@ def save_rows(rows: Iterable[Row], out: str | os.PathLike[str]) -> tuple[Path, P
 
 def load_rows(path: str | os.PathLike[str]) -> list[Row]:
     """Rows back from a ``.csv`` or ``.parquet`` file written by :func:`save_rows`."""
-    pd = _pandas()
+    pd = pandas_module()
     p = Path(path)
     if p.suffix == ".parquet":
         frame = pd.read_parquet(p)
