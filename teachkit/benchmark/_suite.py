@@ -39,10 +39,18 @@ class TeacherSpec:
         """The teacher class, or None for the oracle."""
         if self.name == ORACLE:
             return None
-        from teachkit.registry import import_path, teacher_class
+        from teachkit.registry import TEACHERS, import_path, teacher_class
 
         if ":" in self.name:
             return import_path(self.name, "teacher")
+        known = [*TEACHERS, ORACLE]
+        if self.name not in TEACHERS:
+            raise ValidationError(
+                "unknown teacher",
+                [
+                    f"{self.name!r}{did_you_mean(self.name, known)}; known: {', '.join(sorted(known))}"
+                ],
+            )
         return teacher_class(self.name)
 
 
@@ -297,8 +305,6 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> tuple[Suite | Non
     ):
         if not isinstance(value, str):
             problems.append(f"{key}: expected a string, got {value!r}")
-    if problems:
-        return None, problems
     suite = Suite(
         name=str(data.get("name", name)),
         simulator=str(sim.get("name", "")),
@@ -312,7 +318,13 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> tuple[Suite | Non
         description=str(data.get("description", "")),
         source=source,
     )
-    return suite, _check_suite(suite)
+    # Report the checks of every key that parsed, next to the type problems of the others.
+    seen = {p.split(":")[0].split("[")[0].split(".")[0] for p in problems}
+    checked = [
+        p for p in _check_suite(suite) if p.split(":")[0].split("[")[0].split(".")[0] not in seen
+    ]
+    problems += checked
+    return (None if problems else suite), problems
 
 
 def load_suite(path: str | os.PathLike[str]) -> Suite:
