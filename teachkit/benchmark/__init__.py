@@ -10,7 +10,7 @@ seeds and a budget) are small TOML files in ``benchmarks/suites/``.
 from __future__ import annotations
 
 from teachkit.benchmark._io import load_rows, save_rows, to_frame
-from teachkit.benchmark._report import run_suite, write_report
+from teachkit.benchmark._report import SuiteResult, report_page, run_suite, write_report
 from teachkit.benchmark._run import COLUMNS, directions, run, task_labels, teacher_seed
 from teachkit.benchmark._suite import (
     ORACLE,
@@ -26,12 +26,14 @@ __all__ = [
     "COLUMNS",
     "ORACLE",
     "Suite",
+    "SuiteResult",
     "TeacherSpec",
     "directions",
     "find_suite",
     "list_suites",
     "load_rows",
     "load_suite",
+    "report_page",
     "run",
     "run_suite",
     "save_rows",

@@ -10,6 +10,7 @@ import os
 import platform
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +66,29 @@ def _img(path: Path, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
+def _info(notes: Mapping[str, str] | None) -> dict[str, str]:
+    return {
+        "written": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "teachkit": __version__,
+        "python": platform.python_version(),
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
+        **(notes or {}),
+    }
+
+
+def report_page(title: str, sections: Sequence[str], notes: Mapping[str, str] | None = None) -> str:
+    """One self-contained HTML page from report sections (see :func:`write_report`)."""
+    info = " · ".join(f"{html.escape(k)}: {html.escape(str(v))}" for k, v in _info(notes).items())
+    body = "\n".join(sections)
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>{_CSS}</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p class=note>{info}</p>
+{body}
+</body></html>
+"""
+
+
 def write_report(
     rows: Sequence[Row],
     out: str | os.PathLike[str],
@@ -86,6 +110,31 @@ def write_report(
     """
     d = Path(out)
     d.mkdir(parents=True, exist_ok=True)
+    section = _write_section(rows, d, space, primary, config, title, baseline, bins)
+    report = d / "report.html"
+    report.write_text(report_page(title, [section], notes))
+    return {
+        "results_csv": d / "results.csv",
+        "results_parquet": d / "results.parquet",
+        "summary_csv": d / "summary.csv",
+        "summary_md": d / "summary.md",
+        "learning_curves": d / "learning_curves.png",
+        "curriculum": d / "curriculum.png",
+        "report": report,
+    }
+
+
+def _write_section(
+    rows: Sequence[Row],
+    d: Path,
+    space: Space,
+    primary: str | None,
+    config: Mapping[str, Any] | None,
+    title: str,
+    baseline: str,
+    bins: int,
+) -> str:
+    """Write the data files and plots into ``d``; return the report section as HTML."""
     csv, parquet = save_rows(rows, d)
     summary = summarize(rows, baseline=baseline)
     frame = pandas_module().DataFrame(summary, columns=list(SUMMARY_COLUMNS))
@@ -95,46 +144,39 @@ def write_report(
     measures = nice_measures(rows, primary)
     curves_png = plot_curves(rows, d / "learning_curves.png", measures=measures, title=title)
     curriculum_png = plot_curriculum(rows, d / "curriculum.png", space=space, bins=bins)
-    info = {
-        "written": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "teachkit": __version__,
-        "python": platform.python_version(),
-        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs",
-        **(notes or {}),
-    }
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>{_CSS}</style></head><body>
-<h1>{html.escape(title)}</h1>
-<p class=note>{" · ".join(f"{html.escape(k)}: {html.escape(str(v))}" for k, v in info.items())}</p>
-<h2>Summary</h2>
+    main = measures[0] if measures else None
+    return f"""<section>
+<h2>{html.escape(title)}</h2>
+<h3>Summary</h3>
 <p>Mean over paired seeds at the final step, with the 95% t-interval in brackets. The last
 column is the share of seeds on which the teacher beat {html.escape(baseline)} on the same
 seed (same simulated learners), ties counting half; ↑/↓ mark the better direction.</p>
-{_table_html(summary, primary if primary in measures else (measures[0] if measures else None), baseline)}
-<h2>Learning curves</h2>
+{_table_html(summary, main, baseline)}
+<h3>Learning curves</h3>
 <p>Mean over seeds; the band is the 95% t-interval of the mean.</p>
 {_img(curves_png, "learning curves")}
-<h2>Curriculum</h2>
+<h3>Curriculum</h3>
 <p>Which tasks each teacher chose over time, as the share of all choices in each evaluation
 window, pooled over seeds and learners.</p>
 {_img(curriculum_png, "curriculum heatmap")}
-<h2>Configuration</h2>
+<h3>Configuration</h3>
 <pre>{html.escape(json.dumps(dict(config or {}), indent=2, default=str))}</pre>
-<p class=note>Rows: {html.escape(csv.name)}, {html.escape(parquet.name)} (columns suite,
+<p class=note>Rows: {html.escape(str(csv))}, {html.escape(str(parquet))} (columns suite,
 simulator, teacher, seed, step, kind, measure, value, better).</p>
-</body></html>
-"""
-    report = d / "report.html"
-    report.write_text(page)
-    return {
-        "results_csv": csv,
-        "results_parquet": parquet,
-        "summary_csv": d / "summary.csv",
-        "summary_md": d / "summary.md",
-        "learning_curves": curves_png,
-        "curriculum": curriculum_png,
-        "report": report,
-    }
+</section>"""
+
+
+@dataclass
+class SuiteResult:
+    """What :func:`run_suite` produced."""
+
+    suite: Suite
+    rows: list[Row]
+    summary: list[dict[str, Any]]
+    markdown: str
+    paths: dict[str, Path]
+    section: str
+    seconds: float
 
 
 def run_suite(
@@ -143,10 +185,12 @@ def run_suite(
     *,
     progress: bool = True,
     command: str = "",
-) -> tuple[list[dict[str, Any]], dict[str, Path], str]:
-    """Run a suite with a progress bar and write its report into ``out``.
+    write_page: bool = True,
+) -> SuiteResult:
+    """Run a suite with a progress bar and write its report files into ``out``.
 
-    Returns the summary rows, the paths of the files written, and the Markdown table.
+    With ``write_page=False`` the HTML section is returned (``result.section``) for a page
+    that combines several suites (:func:`report_page`), and no ``report.html`` is written.
     """
     from tqdm.auto import tqdm
 
@@ -165,15 +209,18 @@ def run_suite(
     if command:
         notes["command"] = command
     title = suite.name + (f": {suite.description}" if suite.description else "")
-    paths = write_report(
-        rows,
-        out,
-        space=probe.space,
-        primary=sim_cls.primary,
-        config=suite.to_dict(),
-        title=title,
-        bins=suite.bins,
-        notes=notes,
+    d = Path(out)
+    d.mkdir(parents=True, exist_ok=True)
+    primary = sim_cls.primary
+    section = _write_section(
+        rows, d, probe.space, primary, suite.to_dict(), title, "uniform", suite.bins
     )
+    paths = {"dir": d, "summary_md": d / "summary.md", "results_csv": d / "results.csv"}
+    paths["results_parquet"] = d / "results.parquet"
+    if write_page:
+        paths["report"] = d / "report.html"
+        paths["report"].write_text(report_page(title, [section], notes))
     summary = summarize(rows)
-    return summary, paths, to_markdown(summary, primary=sim_cls.primary)
+    return SuiteResult(
+        suite, rows, summary, to_markdown(summary, primary=primary), paths, section, elapsed
+    )

@@ -63,8 +63,8 @@ def run(args: argparse.Namespace) -> int:
     )
     out = Path(args.out) if args.out else Path("bench-results") / suite.name
     command = "teachkit " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else ""
-    _, paths, table = run_suite(suite, out, progress=not args.no_progress, command=command)
-    print(table)
-    print(f"report: {paths['report']}")
-    print(f"results: {paths['results_csv']}, {paths['results_parquet']}")
+    result = run_suite(suite, out, progress=not args.no_progress, command=command)
+    print(result.markdown)
+    print(f"report: {result.paths['report']}")
+    print(f"results: {result.paths['results_csv']}, {result.paths['results_parquet']}")
     return 0
