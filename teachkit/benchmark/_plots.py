@@ -149,9 +149,9 @@ def plot_curriculum(
                 )
                 first = int(parts[j][0])
                 start = 0 if first == 0 else int(steps[first - 1])
-                ax.set_title(f"{teacher}: steps {start}–{int(steps[parts[j][-1]])}", fontsize=8)
+                ax.set_title(f"steps {start}–{int(steps[parts[j][-1]])}", fontsize=8)
                 if j == 0:
-                    ax.set_ylabel(space.names[1], fontsize=8)
+                    ax.set_ylabel(f"{teacher}\n{space.names[1]}", fontsize=9)
                 if i == len(teachers) - 1:
                     ax.set_xlabel(space.names[0], fontsize=8)
         else:

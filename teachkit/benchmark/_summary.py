@@ -109,11 +109,16 @@ def _fmt(x: float, digits: int = 3) -> str:
 
 
 def to_markdown(
-    summary: Sequence[dict[str, Any]], *, primary: str | None = None, baseline: str = "uniform"
+    summary: Sequence[dict[str, Any]],
+    *,
+    primary: str | None = None,
+    baseline: str = "uniform",
+    max_measures: int = 5,
 ) -> str:
     """Markdown tables, one per suite and simulator: a row per teacher, a column per
-    measure (mean ± half the 95% CI), and the win rate against the baseline on ``primary``
-    (default: the first measure with a known direction)."""
+    measure (mean ± half the 95% CI; the first ``max_measures``, primary first), and the
+    win rate against the baseline on ``primary`` (default: the first measure with a known
+    direction)."""
     parts: list[str] = []
     groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for r in summary:
@@ -131,6 +136,8 @@ def to_markdown(
         if main is not None:
             measures.remove(main)
             measures.insert(0, main)
+        hidden = len(measures) - max_measures
+        measures = measures[:max_measures]
         teachers = list(dict.fromkeys(r["teacher"] for r in entries))
         cell = {(r["teacher"], r["measure"]): r for r in entries}
         arrows = {
@@ -163,5 +170,7 @@ def to_markdown(
                 rate = math.nan if c is None else c["win_rate"]
                 row.append("—" if t == baseline else _fmt(rate, 2))
             lines.append("| " + " | ".join(row) + " |")
+        if hidden > 0:
+            lines += ["", f"({hidden} more measures in summary.csv)"]
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
