@@ -20,6 +20,7 @@ def _simulators_available() -> bool:
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _simulators_available(), reason="simulators not merged yet")
 def test_demo_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo"
