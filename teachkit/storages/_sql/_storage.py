@@ -389,11 +389,24 @@ class _SQLTransaction(Transaction):
     def _insert_many(
         self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
     ) -> None:
-        """Hand rows straight to the driver's executemany: SQLAlchemy's per-row parameter
-        processing would cost more than the database itself on big batches."""
-        mark = "?" if self._conn.dialect.paramstyle == "qmark" else "%s"
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-        self._conn.exec_driver_sql(sql, rows)
+        """Hand rows straight to the driver: SQLAlchemy's per-row parameter processing would
+        cost more than the database itself on big batches.
+
+        SQLite takes ``executemany`` (one prepared statement, no round trips). PostgreSQL
+        gets multi-row ``VALUES`` statements of up to ~30,000 parameters each, because a
+        round trip per row would dominate a batched tell.
+        """
+        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+        if self._conn.dialect.paramstyle == "qmark":
+            row = "(" + ", ".join(["?"] * len(columns)) + ")"
+            self._conn.exec_driver_sql(head + row, rows)
+            return
+        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        chunk = max(1, 30000 // len(columns))
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            flat = tuple(v for r in part for v in r)
+            self._conn.exec_driver_sql(head + ", ".join([row] * len(part)), flat)
 
     def append_ask(
         self, learner_id: str, tasks: list[str], created: float, expires: float | None
