@@ -170,11 +170,10 @@ def plot_curriculum(
             ax.set_xticks(ticks + 0.5)
             ax.set_xticklabels([str(steps[t]) for t in ticks], fontsize=7)
             ax.set_xlabel("step (end of window)", fontsize=8)
-            if len(labels) <= 40:
-                ax.set_yticks(np.arange(len(labels)) + 0.5)
-                ax.set_yticklabels(labels if i == 0 else [], fontsize=7)
-            else:
-                ax.set_yticks([])
+            # Every label when they fit, else about 30 evenly spaced ones.
+            shown = np.arange(0, len(labels), max(1, int(np.ceil(len(labels) / 30))))
+            ax.set_yticks(shown + 0.5)
+            ax.set_yticklabels([labels[k] for k in shown] if i == 0 else [], fontsize=7)
     if image is not None:
         fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="share of choices")
     fig.savefig(path, dpi=80)

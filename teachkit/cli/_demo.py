@@ -58,13 +58,13 @@ def demo_suites(seeds: int, quick: bool) -> list[tuple[str, Any]]:
     from teachkit.benchmark import Suite, TeacherSpec
 
     people = {"preset": "arithmetic"}
-    machine = {"cells": 5, "tasks_per_step": 4}
+    machine = {"cells": 5, "tasks_per_step": 20}
     out = []
     for kind, sim, params, learners, steps, every, what in (
         ("people", "skill_graph", people, 40, 120, 10,
          "students learning a 12-skill arithmetic graph (post-test score)"),
-        ("machine", "grid_toy", machine, 8, 150, 10,
-         "an agent mastering cells of a 2-D task space (ALP-GMM toy; share of cells mastered)"),
+        ("machine", "grid_toy", machine, 4, 100, 5,
+         "agents mastering a 2-D task space cell by cell (ALP-GMM toy; % of cells mastered)"),
     ):  # fmt: skip
         if quick:
             learners, steps, every = 4, 12, 4
