@@ -88,7 +88,14 @@ def _spec(t: TeacherLike) -> TeacherSpec:
 
 
 def _build(spec: TeacherSpec, cls: Any, sim: Simulator, seed: int) -> BaseTeacher:
-    teacher = sim.oracle(seed) if cls is None else cls(sim.space, seed=seed, **dict(spec.params))
+    try:
+        teacher = (
+            sim.oracle(seed) if cls is None else cls(sim.space, seed=seed, **dict(spec.params))
+        )
+    except ValidationError as exc:
+        raise ValidationError(
+            f"teacher {spec.label!r} on {type(sim).__name__}", [str(exc)]
+        ) from exc
     if not isinstance(teacher, BaseTeacher):
         raise ValidationError(
             f"teacher {spec.label!r}", [f"expected a BaseTeacher, got {type(teacher).__name__}"]

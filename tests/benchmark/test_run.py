@@ -125,3 +125,9 @@ def test_factory_must_build_a_simulator() -> None:
         list(run((lambda s: 3, ["uniform"]), seeds=1, steps=1))  # type: ignore[arg-type,return-value]
     with pytest.raises(ValidationError, match="expected a Suite or a"):
         list(run("chain", steps=1))  # type: ignore[arg-type]
+
+
+def test_teacher_construction_errors_name_the_teacher() -> None:
+    with pytest.raises(ValidationError) as info:
+        list(run((chain, [("sequential", {"window": 0})]), seeds=1, steps=1))
+    assert str(info.value).startswith("teacher 'sequential' on ChainStudent: window:")
