@@ -147,7 +147,7 @@ def to_markdown(
         n = max(r["n"] for r in entries)
         step = max(r["step"] for r in entries)
         lines = [
-            f"**{suite or sim}** ({sim}; {n} paired seeds; after {step} steps; mean ± 95% CI half-width)",
+            f"**{suite or sim}** ({sim}; {n} paired seed{'s' if n != 1 else ''}; after {step} steps; mean ± 95% CI half-width)",
             "",
             "| " + " | ".join(head) + " |",
             "|" + "|".join(["---"] + ["---:"] * (len(head) - 1)) + "|",
