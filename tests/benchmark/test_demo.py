@@ -7,21 +7,9 @@ from pathlib import Path
 import pytest
 
 from teachkit.cli import main
-from teachkit.errors import ValidationError
-from teachkit.registry import simulator_class
-
-
-def _simulators_available() -> bool:
-    try:
-        simulator_class("skill_graph")
-        simulator_class("grid_toy")
-    except ValidationError:
-        return False
-    return True
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _simulators_available(), reason="simulators not merged yet")
 def test_demo_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "demo"
     assert main(["demo", "--out", str(out), "--quick", "--seeds", "2", "--no-progress"]) == 0
