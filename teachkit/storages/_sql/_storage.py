@@ -393,20 +393,21 @@ class _SQLTransaction(Transaction):
         cost more than the database itself on big batches.
 
         SQLite takes ``executemany`` (one prepared statement, no round trips). PostgreSQL
-        gets multi-row ``VALUES`` statements of up to ~30,000 parameters each, because a
-        round trip per row would dominate a batched tell.
+        gets ``COPY ... FROM STDIN`` on the same connection, inside the same transaction:
+        a round trip per row, or parsing a statement with tens of thousands of
+        placeholders, would dominate a batched tell.
         """
-        head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-        if self._conn.dialect.paramstyle == "qmark":
+        if self._mark == "?":
             row = "(" + ", ".join(["?"] * len(columns)) + ")"
-            self._conn.exec_driver_sql(head + row, rows)
+            self._conn.exec_driver_sql(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {row}", rows
+            )
             return
-        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        chunk = max(1, 30000 // len(columns))
-        for start in range(0, len(rows), chunk):
-            part = rows[start : start + chunk]
-            flat = tuple(v for r in part for v in r)
-            self._conn.exec_driver_sql(head + ", ".join([row] * len(part)), flat)
+        raw = self._conn.connection.driver_connection
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+            for values in rows:
+                copy.write_row(values)
 
     def append_ask(
         self, learner_id: str, tasks: list[str], created: float, expires: float | None
