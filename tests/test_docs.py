@@ -15,6 +15,7 @@ DOCS = [
     ROOT / "README.md",
     ROOT / "docs" / "curriculum.md",
     ROOT / "docs" / "simulators.md",
+    ROOT / "docs" / "benchmark.md",
 ]
 
 
