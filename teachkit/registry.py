@@ -15,6 +15,7 @@ from teachkit.errors import ValidationError
 TEACHERS: dict[str, str] = {
     "uniform": "teachkit.teachers:Uniform",
     "sequential": "teachkit.teachers:Sequential",
+    "alp_gmm": "teachkit.teachers:ALPGMM",
 }
 """Teacher name -> ``module:Class``."""
 
