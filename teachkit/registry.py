@@ -16,6 +16,7 @@ TEACHERS: dict[str, str] = {
     "uniform": "teachkit.teachers:Uniform",
     "sequential": "teachkit.teachers:Sequential",
     "alp_gmm": "teachkit.teachers:ALPGMM",
+    "covar_gmm": "teachkit.teachers:CovarGMM",
 }
 """Teacher name -> ``module:Class``."""
 

@@ -25,6 +25,19 @@ from teachkit.teachers._mixture import (
 )
 
 
+def check_preset(cls: Any, name: str) -> dict[str, Any]:
+    """The hyperparameters of preset ``name`` of ``cls`` (a ``PRESETS`` table)."""
+    if name not in cls.PRESETS:
+        raise ValidationError(
+            f"{cls.__name__}.preset",
+            [
+                f"unknown preset {name!r}{did_you_mean(name, cls.PRESETS)}; "
+                f"known: {sorted(cls.PRESETS)}"
+            ],
+        )
+    return dict(cls.PRESETS[name])
+
+
 class ALPGMM(BaseTeacher):
     """Absolute Learning Progress with Gaussian Mixture Models.
 
@@ -145,14 +158,7 @@ class ALPGMM(BaseTeacher):
     @classmethod
     def preset(cls, name: str, space: Space, **overrides: Any) -> ALPGMM:
         """A teacher with a published setting (``"portelas2019"`` or ``"teachmyagent"``)."""
-        if name not in cls.PRESETS:
-            raise ValidationError(
-                "ALPGMM.preset",
-                [
-                    f"unknown preset {name!r}{did_you_mean(name, cls.PRESETS)}; known: {sorted(cls.PRESETS)}"
-                ],
-            )
-        return cls(space, **{**cls.PRESETS[name], **overrides})
+        return cls(space, **{**check_preset(cls, name), **overrides})
 
     @classmethod
     def _example(cls, space: Space, seed: int) -> BaseTeacher | None:
