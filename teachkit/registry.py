@@ -17,6 +17,7 @@ TEACHERS: dict[str, str] = {
     "sequential": "teachkit.teachers:Sequential",
     "alp_gmm": "teachkit.teachers:ALPGMM",
     "covar_gmm": "teachkit.teachers:CovarGMM",
+    "riac": "teachkit.teachers:RIAC",
 }
 """Teacher name -> ``module:Class``."""
 
