@@ -18,6 +18,7 @@ TEACHERS: dict[str, str] = {
     "alp_gmm": "teachkit.teachers:ALPGMM",
     "covar_gmm": "teachkit.teachers:CovarGMM",
     "riac": "teachkit.teachers:RIAC",
+    "adr": "teachkit.teachers:ADR",
 }
 """Teacher name -> ``module:Class``."""
 
