@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -154,7 +154,7 @@ def _rename(params: dict[str, Any], table: dict[str, str], where: str) -> dict[s
 
 class _TMA(TaskTeacher):
     _name = ""
-    _table: dict[str, str] = {}
+    _table: ClassVar[dict[str, str]] = {}
 
     def __init__(
         self,
@@ -175,7 +175,7 @@ class ALPGMM(_TMA):
     """TeachMyAgent's ``ALPGMM(mins, maxs, seed, env_reward_lb, env_reward_ub, **params)``."""
 
     _name = "alp_gmm"
-    _table = {
+    _table: ClassVar[dict[str, str]] = {
         "gmm_fitness_func": "criterion",
         "nb_em_init": "nb_em_init",
         "fit_rate": "fit_rate",
@@ -191,7 +191,7 @@ class CovarGMM(_TMA):
     """TeachMyAgent's ``CovarGMM(mins, maxs, seed, env_reward_lb, env_reward_ub, **params)``."""
 
     _name = "covar_gmm"
-    _table = {
+    _table: ClassVar[dict[str, str]] = {
         "absolute_lp": "absolute_lp",
         "fit_rate": "fit_rate",
         "potential_ks": "ks",
@@ -204,7 +204,7 @@ class RIAC(_TMA):
     """TeachMyAgent's ``RIAC(mins, maxs, seed, env_reward_lb, env_reward_ub, **params)``."""
 
     _name = "riac"
-    _table = {
+    _table: ClassVar[dict[str, str]] = {
         "max_region_size": "max_region_size",
         "alp_window_size": "alp_window",
         "nb_split_attempts": "nb_split_attempts",
@@ -221,7 +221,7 @@ class ADR(_TMA):
     ``initial_dist`` is ``{"mean": point, ...}`` (its mean is the starting point)."""
 
     _name = "adr"
-    _table = {
+    _table: ClassVar[dict[str, str]] = {
         "step_size": "step_size",
         "max_reward_thr": "threshold_high",
         "min_reward_thr": "threshold_low",
