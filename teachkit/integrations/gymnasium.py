@@ -65,6 +65,12 @@ def _applier(env: Any, apply_task: ApplyTask | None, where: str) -> Callable[[Ta
     return setter
 
 
+def _flush(link: Any) -> None:
+    flush = getattr(link, "flush", None)
+    if callable(flush):
+        flush(wait=True)
+
+
 class TaskEnv(gym.Wrapper):
     """Applies ``next_task`` at every reset (the sub-environment side of vector wrappers).
 
@@ -140,6 +146,11 @@ class CurriculumWrapper(gym.Wrapper):
             self._token = None
             info["task"] = self.task
         return obs, reward, terminated, truncated, info
+
+    def close(self) -> None:
+        """Send outcomes still buffered (a shared Ray teacher batches them), then close."""
+        _flush(self._link)
+        super().close()
 
 
 class VectorCurriculumWrapper(VectorWrapper):
@@ -229,6 +240,11 @@ class VectorCurriculumWrapper(VectorWrapper):
             self._returns[ended] = 0.0
             self._assign(ended)  # applied by the reset at the next step
         return obs, rewards, terminated, truncated, infos
+
+    def close(self, **kwargs: Any) -> None:
+        """Send outcomes still buffered (a shared Ray teacher batches them), then close."""
+        _flush(self._link)
+        super().close(**kwargs)
 
     def _success_flags(self, infos: dict[str, Any], ended: np.ndarray) -> list[Any]:
         key = self.success_key
