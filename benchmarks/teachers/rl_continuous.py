@@ -121,7 +121,7 @@ class QLearner:
         self.q[s, a] += self.alpha * (target - self.q[s, a])
 
 
-def test_set(n: int = 100, seed: int = 12345) -> list[np.ndarray]:
+def held_out_maps(n: int = 100, seed: int = 12345) -> list[np.ndarray]:
     rng = np.random.default_rng(seed)
     maps = []
     for task in SPACE.sample_encoded(rng, n):
@@ -192,7 +192,7 @@ def train(name: str, seed: int, episodes: int, every: int, maps: list[np.ndarray
 def run(quick: bool, seeds: int | None) -> list[dict[str, Any]]:
     n_seeds = seeds or (2 if quick else 8)
     episodes, every = (1500, 500) if quick else (5000, 1000)
-    maps = test_set()
+    maps = held_out_maps()
     print(f"{len(maps)} solvable held-out maps of 100; {episodes} episodes; {n_seeds} seeds")
     rows: list[dict[str, Any]] = []
     for name in TEACHERS:
