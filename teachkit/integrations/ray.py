@@ -204,8 +204,10 @@ class SharedTeacher:
             teacher.to_config(), teacher.state_bytes(), storage, name, float(lease), accept_late
         )
 
-    def link(self, learner_id: str, *, prefetch: int = 8, flush_every: int = 8) -> RayLink:
-        """A worker-side link (what the Gymnasium wrappers use)."""
+    def link(self, learner_id: str, *, prefetch: int = 32, flush_every: int = 32) -> RayLink:
+        """A worker-side link (what the Gymnasium wrappers use): ``prefetch`` tasks are
+        asked for at a time (the next batch while the current one is used up) and
+        outcomes are sent ``flush_every`` at a time."""
         return RayLink(self, learner_id, prefetch=prefetch, flush_every=flush_every)
 
     def ask_many(self, learner_id: str, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -265,17 +267,29 @@ class RayLink:
         self._out_returns: list[float] = []
         self._out_success: list[float | None] = []
         self._last: Any = None
+        self._next: Any = None
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
+        if len(self._queue) < n and self._next is not None:
+            self._receive(ray.get(self._next))
+            self._next = None
         if len(self._queue) < n:
             self.flush()  # the teacher learns before it chooses again
-            ids, encoded = self.shared.ask_many(
-                self.learner_id, max(n - len(self._queue), self.prefetch)
+            self._receive(
+                self.shared.ask_many(self.learner_id, max(n - len(self._queue), self.prefetch))
             )
-            for i, row, task in zip(ids.tolist(), encoded, self.shared.space.decode(encoded)):
-                self._queue.append((i, row, task))
         got = [self._queue.popleft() for _ in range(n)]
+        if len(self._queue) < self.prefetch // 2 and self._next is None:
+            # Ask for the next batch now and collect it when needed, so the round trip
+            # (and any refit the actor is busy with) overlaps with the worker's episodes.
+            self.flush()
+            self._next = self.shared.actor.ask.remote(self.learner_id, self.prefetch)
         return [(i, row) for i, row, _ in got], [task for _, _, task in got]
+
+    def _receive(self, answer: tuple[np.ndarray, np.ndarray]) -> None:
+        ids, encoded = answer
+        for i, row, task in zip(ids.tolist(), encoded, self.shared.space.decode(encoded)):
+            self._queue.append((i, row, task))
 
     def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
         for k, (i, row) in enumerate(tokens):
