@@ -240,6 +240,9 @@ class ALPGMM(BaseTeacher):
     def _add(self, unit: np.ndarray, reward: np.ndarray) -> None:
         d = self._dim
         m = len(unit)
+        if m == 1:
+            self._add_one(unit[0], float(reward[0]))
+            return
         best = np.full(m, np.inf)
         near = np.zeros(m)
         if self._tree is not None:
@@ -264,6 +267,32 @@ class ALPGMM(BaseTeacher):
         alp = np.where(np.isfinite(best), np.abs(reward - near), 0.0)
         self._hist.extend(np.column_stack([unit, reward, alp]))
         self._episodes += m
+        if self._hist.n - self._tree_n >= self.buffer_size:
+            self._tree_n = self._hist.n
+            self._tree = self._build_tree(self._tree_n)
+
+    def _add_one(self, x: np.ndarray, r: float) -> None:
+        """``_add`` for one episode (the common RL case), without the batch machinery."""
+        d = self._dim
+        data = self._hist.data
+        best, near = np.inf, 0.0
+        if self._tree is not None:
+            dist, idx = self._tree.query(x)
+            best, near = dist * dist, data[idx, d]
+        recent = data[self._tree_n :, :d]
+        if len(recent):
+            diff = recent - x
+            d2 = np.einsum("ij,ij->i", diff, diff)
+            j = int(d2.argmin())
+            if d2[j] < best:
+                best, near = d2[j], data[self._tree_n + j, d]
+        alp = abs(r - near) if best < np.inf else 0.0
+        row = np.empty((1, d + 2))
+        row[0, :d] = x
+        row[0, d] = r
+        row[0, d + 1] = alp
+        self._hist.extend(row)
+        self._episodes += 1
         if self._hist.n - self._tree_n >= self.buffer_size:
             self._tree_n = self._hist.n
             self._tree = self._build_tree(self._tree_n)
