@@ -1,7 +1,7 @@
 """Benchmarks of the continuous-space teachers (issue 5).
 
     PYTHONPATH=. python benchmarks/teachers/bench_continuous.py speed  [--quick] [--no-ray]
-    PYTHONPATH=. python benchmarks/teachers/bench_continuous.py gridtoy [--quick] [--seeds 16]
+    PYTHONPATH=. python benchmarks/teachers/bench_continuous.py gridtoy [--quick] [--seeds 16] [--variant 2d]
     PYTHONPATH=. python benchmarks/teachers/bench_continuous.py rl [--quick] [--seeds 8]
 
 Each prints a table and writes JSON to ``benchmarks/results/continuous_<part>.json``.
@@ -29,6 +29,12 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=None)
     parser.add_argument("--episodes", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--variant",
+        action="append",
+        choices=["2d", "irrelevant", "unlearnable"],
+        help="gridtoy: run only these variants (repeatable; default all)",
+    )
     args = parser.parse_args()
     start = time.time()
     if args.part == "speed":
@@ -38,7 +44,7 @@ def main() -> None:
     elif args.part == "gridtoy":
         import gridtoy_continuous
 
-        rows = gridtoy_continuous.run(args.quick, args.seeds, args.episodes)
+        rows = gridtoy_continuous.run(args.quick, args.seeds, args.episodes, args.variant)
     else:
         import rl_continuous
 
