@@ -199,6 +199,7 @@ def run(quick: bool, seeds: int | None) -> list[dict[str, Any]]:
         start = time.time()
         curves = np.array([train(name, s, episodes, every, maps) for s in range(n_seeds)])
         final = curves[:, -1]
+        late = curves[:, -3:].mean(axis=1)  # the greedy policy oscillates: average 3 checkpoints
         rows.append(
             {
                 "teacher": name,
@@ -209,6 +210,9 @@ def run(quick: bool, seeds: int | None) -> list[dict[str, Any]]:
                 "final_mean": float(final.mean()),
                 "final_sem": float(final.std(ddof=1) / np.sqrt(n_seeds)) if n_seeds > 1 else 0.0,
                 "per_seed_final": final.tolist(),
+                "per_seed_curves": curves.tolist(),
+                "late_mean": float(late.mean()),
+                "per_seed_late": late.tolist(),
                 "seconds": round(time.time() - start, 1),
             }
         )
@@ -217,9 +221,12 @@ def run(quick: bool, seeds: int | None) -> list[dict[str, Any]]:
             f"± {rows[-1]['final_sem']:.1f}  ({rows[-1]['seconds']} s)",
             flush=True,
         )
-    base = {r["teacher"]: r for r in rows}["Uniform"]["per_seed_final"]
+    by_name = {r["teacher"]: r for r in rows}
     for r in rows:
-        diff = np.array(r["per_seed_final"]) - np.array(base)
+        diff = np.array(r["per_seed_final"]) - np.array(by_name["Uniform"]["per_seed_final"])
         r["paired_diff_vs_uniform"] = float(diff.mean())
         r["wins_vs_uniform"] = int((diff > 0).sum())
+        late = np.array(r["per_seed_late"]) - np.array(by_name["Uniform"]["per_seed_late"])
+        r["late_paired_diff_vs_uniform"] = float(late.mean())
+        r["late_wins_vs_uniform"] = int((late > 0).sum())
     return rows
