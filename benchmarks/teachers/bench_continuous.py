@@ -35,6 +35,9 @@ def main() -> None:
         choices=["2d", "irrelevant", "unlearnable"],
         help="gridtoy: run only these variants (repeatable; default all)",
     )
+    parser.add_argument(
+        "--teacher", action="append", help="gridtoy: run only these teachers (repeatable)"
+    )
     args = parser.parse_args()
     start = time.time()
     if args.part == "speed":
@@ -44,7 +47,9 @@ def main() -> None:
     elif args.part == "gridtoy":
         import gridtoy_continuous
 
-        rows = gridtoy_continuous.run(args.quick, args.seeds, args.episodes, args.variant)
+        rows = gridtoy_continuous.run(
+            args.quick, args.seeds, args.episodes, args.variant, args.teacher
+        )
     else:
         import rl_continuous
 

@@ -33,6 +33,8 @@ def make_teacher(name: str, space: tk.spaces.Box, seed: int, sim: GridToyStudent
         return tk.teachers.Uniform(space, seed=seed)
     if name == "ALP-GMM":
         return tk.teachers.ALPGMM.preset("portelas2019", space, seed=seed)
+    if name == "ALP-GMM (TeachMyAgent preset)":
+        return tk.teachers.ALPGMM.preset("teachmyagent", space, seed=seed)
     if name == "RIAC":
         return tk.teachers.RIAC.preset("portelas2019", space, seed=seed)
     if name == "Covar-GMM":
@@ -91,7 +93,11 @@ def run_teacher(
 
 
 def run(
-    quick: bool, seeds: int | None, episodes: int | None, variants: list[str] | None = None
+    quick: bool,
+    seeds: int | None,
+    episodes: int | None,
+    variants: list[str] | None = None,
+    teachers: list[str] | None = None,
 ) -> list[dict[str, Any]]:
     n_seeds = seeds or (3 if quick else 16)
     n_episodes = episodes or (3000 if quick else 20000)
@@ -101,7 +107,11 @@ def run(
         variant, params = VARIANTS[key]
         print(f"\n{variant}: {n_seeds} seeds x {n_episodes} episodes", flush=True)
         finals: dict[str, np.ndarray] = {}
-        for name in TEACHERS:
+        names = teachers or TEACHERS
+        for base in ("Uniform", "Oracle"):  # every comparison needs them
+            if base not in names:
+                names = [base, *names] if base == "Uniform" else [*names, base]
+        for name in names:
             start = time.time()
             curves = run_teacher(name, params, n_seeds, n_episodes, every)
             final = curves[:, -1]
