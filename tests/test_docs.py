@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = [
     ROOT / "README.md",
     ROOT / "docs" / "curriculum.md",
+    ROOT / "docs" / "simulators.md",
+    ROOT / "docs" / "simulators_machine.md",
     ROOT / "docs" / "teachers_continuous.md",
 ]
 
