@@ -31,7 +31,12 @@ COLORS = {
 
 
 def gridtoy(paths: list[Path]) -> None:
-    rows = [r for p in paths for r in json.loads(p.read_text())["results"]]
+    rows, seen = [], set()
+    for p in paths:  # later files add teachers; a (variant, teacher) seen before is skipped
+        for r in json.loads(p.read_text())["results"]:
+            if (r["variant"], r["teacher"]) not in seen:
+                seen.add((r["variant"], r["teacher"]))
+                rows.append(r)
     variants = list(dict.fromkeys(r["variant"] for r in rows))
     fig, axes = plt.subplots(1, len(variants), figsize=(4.2 * len(variants), 3.4), squeeze=False)
     for ax, variant in zip(axes[0], variants):

@@ -11,7 +11,12 @@ from pathlib import Path
 
 
 def gridtoy(paths: list[Path]) -> None:
-    rows = [r for p in paths for r in json.loads(p.read_text())["results"]]
+    rows, seen = [], set()
+    for p in paths:  # later files add teachers; a (variant, teacher) seen before is skipped
+        for r in json.loads(p.read_text())["results"]:
+            if (r["variant"], r["teacher"]) not in seen:
+                seen.add((r["variant"], r["teacher"]))
+                rows.append(r)
     for variant in dict.fromkeys(r["variant"] for r in rows):
         sub = [r for r in rows if r["variant"] == variant]
         print(
