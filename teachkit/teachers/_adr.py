@@ -14,9 +14,10 @@ from teachkit.spaces import Box, Space
 from teachkit.teachers._alp_gmm import check_preset
 from teachkit.teachers._base import BaseTeacher
 from teachkit.teachers._mixture import check_ratio
+from teachkit.teachers._per_learner import PerLearner
 
 
-class ADR(BaseTeacher):
+class ADR(PerLearner, BaseTeacher):
     """Automatic Domain Randomization (OpenAI et al. 2019, Algorithm 1).
 
     Tasks are drawn uniformly in a current box ``[cur_low, cur_high]`` that starts at the
@@ -78,6 +79,7 @@ class ADR(BaseTeacher):
         buffer_size: int = 10,
         threshold_low: float = 0.2,
         threshold_high: float = 0.8,
+        per_learner: bool = False,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
@@ -87,6 +89,12 @@ class ADR(BaseTeacher):
         self.buffer_size = buffer_size
         self.threshold_low = threshold_low
         self.threshold_high = threshold_high
+        self.per_learner = per_learner
+        if not isinstance(per_learner, bool):
+            raise ValidationError(
+                "ADR", [f"per_learner: expected True or False, got {per_learner!r}"]
+            )
+        self._children: dict[str, Any] = {}
         check_positive_int("buffer_size", buffer_size)
         assert isinstance(space, Box)
         problems: list[str] = []
@@ -132,7 +140,7 @@ class ADR(BaseTeacher):
         self._buf_low: list[list[float]] = [[] for _ in range(space.dim)]
         self._buf_high: list[list[float]] = [[] for _ in range(space.dim)]
 
-    _derived = ("_step",)
+    _derived = ("_step", "_children")
 
     @classmethod
     def preset(cls, name: str, space: Space, **overrides: Any) -> ADR:
@@ -145,6 +153,8 @@ class ADR(BaseTeacher):
         return self._cur_low.copy(), self._cur_high.copy()
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
+        if self.per_learner:
+            return self._ask_children(learner_id, n)
         dim = len(self._cur_low)
         out = self._rng.uniform(self._cur_low, self._cur_high, size=(n, dim))
         boundary = self._rng.random(n) < self.boundary_prob
@@ -156,6 +166,9 @@ class ADR(BaseTeacher):
         return out
 
     def _tell(self, batch: EventBatch) -> None:
+        if self.per_learner:
+            self._tell_children(batch)
+            return
         space = self.space
         assert isinstance(space, Box)
         perf = batch.signal().tolist()

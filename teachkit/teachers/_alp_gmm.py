@@ -23,6 +23,7 @@ from teachkit.teachers._mixture import (
     sample_components,
     task_cholesky,
 )
+from teachkit.teachers._per_learner import PerLearner
 
 
 def check_preset(cls: Any, name: str) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def check_preset(cls: Any, name: str) -> dict[str, Any]:
     return dict(cls.PRESETS[name])
 
 
-class ALPGMM(BaseTeacher):
+class ALPGMM(PerLearner, BaseTeacher):
     """Absolute Learning Progress with Gaussian Mixture Models.
 
     The rule (Portelas et al. 2019, Algorithm 1):
@@ -114,6 +115,7 @@ class ALPGMM(BaseTeacher):
         nb_em_init: int = 1,
         criterion: str = "aic",
         buffer_size: int = 500,
+        per_learner: bool = False,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
@@ -124,6 +126,12 @@ class ALPGMM(BaseTeacher):
         self.nb_em_init = nb_em_init
         self.criterion = criterion
         self.buffer_size = buffer_size
+        self.per_learner = per_learner
+        if not isinstance(per_learner, bool):
+            raise ValidationError(
+                "ALPGMM", [f"per_learner: expected True or False, got {per_learner!r}"]
+            )
+        self._children: dict[str, Any] = {}
         check_positive_int("fit_rate", fit_rate, minimum=2)
         check_positive_int("nb_em_init", nb_em_init)
         check_positive_int("buffer_size", buffer_size)
@@ -153,7 +161,7 @@ class ALPGMM(BaseTeacher):
         self._fits = 0
         self._gmm: dict[str, np.ndarray] | None = None
 
-    _derived = ("_dim", "_scale", "_bootstrap", "_hist", "_tree")
+    _derived = ("_dim", "_scale", "_bootstrap", "_hist", "_tree", "_children")
 
     @classmethod
     def preset(cls, name: str, space: Space, **overrides: Any) -> ALPGMM:
@@ -211,6 +219,8 @@ class ALPGMM(BaseTeacher):
         return self._hist.data[:, -1].copy()
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
+        if self.per_learner:
+            return self._ask_children(learner_id, n)
         space = self.space
         assert isinstance(space, Box)
         gmm = self._gmm
@@ -225,6 +235,9 @@ class ALPGMM(BaseTeacher):
         return out
 
     def _tell(self, batch: EventBatch) -> None:
+        if self.per_learner:
+            self._tell_children(batch)
+            return
         unit = self._scale.to_unit(batch.tasks)
         reward = batch.signal()
         start = 0

@@ -22,9 +22,10 @@ from teachkit.teachers._mixture import (
     sample_components,
     task_cholesky,
 )
+from teachkit.teachers._per_learner import PerLearner
 
 
-class CovarGMM(BaseTeacher):
+class CovarGMM(PerLearner, BaseTeacher):
     """Sample where reward grows with time, as measured inside Gaussian mixture components.
 
     The rule (Moulin-Frier, Nguyen & Oudeyer 2014, as adapted by Portelas et al. 2019):
@@ -85,6 +86,7 @@ class CovarGMM(BaseTeacher):
         random_task_ratio: float = 0.2,
         absolute_lp: bool = False,
         nb_bootstrap: int | None = None,
+        per_learner: bool = False,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
@@ -93,6 +95,12 @@ class CovarGMM(BaseTeacher):
         self.random_task_ratio = random_task_ratio
         self.absolute_lp = absolute_lp
         self.nb_bootstrap = nb_bootstrap
+        self.per_learner = per_learner
+        if not isinstance(per_learner, bool):
+            raise ValidationError(
+                "CovarGMM", [f"per_learner: expected True or False, got {per_learner!r}"]
+            )
+        self._children: dict[str, Any] = {}
         check_positive_int("fit_rate", fit_rate, minimum=2)
         if nb_bootstrap is not None:
             check_positive_int("nb_bootstrap", nb_bootstrap)
@@ -117,7 +125,7 @@ class CovarGMM(BaseTeacher):
         self._fits = 0
         self._gmm: dict[str, np.ndarray] | None = None
 
-    _derived = ("_dim", "_scale", "_bootstrap")
+    _derived = ("_dim", "_scale", "_bootstrap", "_children")
 
     @classmethod
     def preset(cls, name: str, space: Space, **overrides: Any) -> CovarGMM:
@@ -137,6 +145,8 @@ class CovarGMM(BaseTeacher):
         return None if self._gmm is None else {k: v.copy() for k, v in self._gmm.items()}
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
+        if self.per_learner:
+            return self._ask_children(learner_id, n)
         space = self.space
         assert isinstance(space, Box)
         gmm = self._gmm
@@ -151,6 +161,9 @@ class CovarGMM(BaseTeacher):
         return out
 
     def _tell(self, batch: EventBatch) -> None:
+        if self.per_learner:
+            self._tell_children(batch)
+            return
         unit = self._scale.to_unit(batch.tasks)
         reward = batch.signal()
         fr, d = self.fit_rate, self._dim

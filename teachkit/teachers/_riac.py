@@ -13,9 +13,10 @@ from teachkit.spaces import Box, Space
 from teachkit.teachers._alp_gmm import check_preset
 from teachkit.teachers._base import BaseTeacher
 from teachkit.teachers._mixture import UnitScaler, check_ratio, cumulative
+from teachkit.teachers._per_learner import PerLearner
 
 
-class RIAC(BaseTeacher):
+class RIAC(PerLearner, BaseTeacher):
     """Robust Intelligent Adaptive Curiosity: a tree of regions ranked by learning progress.
 
     The rule (Baranes & Oudeyer 2009, with the changes Portelas et al. 2019 describe):
@@ -93,6 +94,7 @@ class RIAC(BaseTeacher):
         min_region_size: int | None = None,
         min_dims_range_ratio: float = 1 / 6,
         discard_ratio: float = 0.25,
+        per_learner: bool = False,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
@@ -102,6 +104,12 @@ class RIAC(BaseTeacher):
         self.min_region_size = min_region_size
         self.min_dims_range_ratio = min_dims_range_ratio
         self.discard_ratio = discard_ratio
+        self.per_learner = per_learner
+        if not isinstance(per_learner, bool):
+            raise ValidationError(
+                "RIAC", [f"per_learner: expected True or False, got {per_learner!r}"]
+            )
+        self._children: dict[str, Any] = {}
         check_positive_int("max_region_size", max_region_size, minimum=4)
         check_positive_int("nb_split_attempts", nb_split_attempts)
         if alp_window is not None:
@@ -132,7 +140,7 @@ class RIAC(BaseTeacher):
         self._alp = np.zeros(1)
         self._episodes = 0
 
-    _derived = ("_dim", "_scale", "_window", "_minlen")
+    _derived = ("_dim", "_scale", "_window", "_minlen", "_children")
 
     @classmethod
     def preset(cls, name: str, space: Space, **overrides: Any) -> RIAC:
@@ -170,6 +178,9 @@ class RIAC(BaseTeacher):
         return float(abs(rewards[-w:-half].mean() - rewards[-half:].mean()))
 
     def _tell(self, batch: EventBatch) -> None:
+        if self.per_learner:
+            self._tell_children(batch)
+            return
         unit = self._scale.to_unit(batch.tasks)
         reward = batch.signal()
         for x, r in zip(unit, reward.tolist()):
@@ -236,6 +247,8 @@ class RIAC(BaseTeacher):
 
     # -- sampling ---------------------------------------------------------------------------
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
+        if self.per_learner:
+            return self._ask_children(learner_id, n)
         space = self.space
         assert isinstance(space, Box)
         cum = cumulative(self._alp)
