@@ -86,6 +86,7 @@ class TaskTeacher:
             from teachkit.curriculum import Curriculum
 
             source = Curriculum(inner, storage, name, load_if_exists=True)
+            self.teacher = source.teacher  # the stored state, when the curriculum existed
         self.curriculum = source if storage is not None else None
         self._link = make_link(source, learner_id, "TaskTeacher")
         self._pending: dict[bytes, deque[Any]] = {}

@@ -60,6 +60,12 @@ def test_durable_storage_and_foreign_tasks(tmp_path) -> None:
     events = t.curriculum.events()
     assert [e.task for e in events] == [tuple(task), (0.25,)]
     assert events[0].assignment_id is not None and events[1].assignment_id is None
+    # a restarted run resumes the stored curriculum, teacher state included
+    again = tma.TaskTeacher("riac", {"a": (0, 1)}, seed=0, storage=url, name="tma")
+    assert again.teacher.state_bytes() == t.teacher.state_bytes()
+    expected = t.teacher.clone()
+    expected.load_state_bytes(t.teacher.state_bytes())
+    np.testing.assert_array_equal(again.sample_task(), expected.ask_encoded("agent", 1)[0])
 
 
 def test_errors() -> None:
