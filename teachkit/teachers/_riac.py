@@ -175,7 +175,8 @@ class RIAC(PerLearner, BaseTeacher):
             return 0.0
         w = min(len(rewards), self._window)
         half = w // 2
-        return float(abs(rewards[-w:-half].mean() - rewards[-half:].mean()))
+        first, second = rewards[-w:-half], rewards[-half:]
+        return abs(float(first.sum()) / len(first) - float(second.sum()) / len(second))
 
     def _tell(self, batch: EventBatch) -> None:
         if self.per_learner:
@@ -193,9 +194,11 @@ class RIAC(PerLearner, BaseTeacher):
             dim, thr, left, right = self._cut[node]
             node = left if x[dim] < thr else right
             path.append(node)
+        row = x[None, :]
+        value = np.array([r])
         for i in path:
-            self._tasks[i] = np.concatenate([self._tasks[i][-(keep - 1) :], x[None, :]])
-            self._rewards[i] = np.append(self._rewards[i][-(keep - 1) :], r)
+            self._tasks[i] = np.concatenate((self._tasks[i][-(keep - 1) :], row))
+            self._rewards[i] = np.concatenate((self._rewards[i][-(keep - 1) :], value))
         if len(self._rewards[node]) > self.max_region_size:
             self._split(node)
         for i in path:
