@@ -25,6 +25,10 @@ TEACHERS: dict[str, str] = {
     "skill_it": "teachkit.teachers:SkillIt",
     "zero_variance_filter": "teachkit.teachers:ZeroVarianceFilter",
     "per_learner": "teachkit.teachers:PerLearner",
+    "alp_gmm": "teachkit.teachers:ALPGMM",
+    "covar_gmm": "teachkit.teachers:CovarGMM",
+    "riac": "teachkit.teachers:RIAC",
+    "adr": "teachkit.teachers:ADR",
 }
 """Teacher name -> ``module:Class``."""
 

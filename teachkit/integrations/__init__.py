@@ -1,4 +1,7 @@
-"""Adapters that put a teachkit teacher behind other libraries' call shapes.
+"""Adapters that put a teachkit curriculum inside other frameworks' loops.
 
-Each adapter lives in its own module and imports its library lazily (or not at all).
+Each submodule imports its framework lazily: ``teachkit.integrations.gymnasium`` needs
+gymnasium (``pip install 'teachkit[gym]'``), ``teachkit.integrations.ray`` needs ray
+(``pip install 'teachkit[ray]'``); ``teachkit.integrations.teachmyagent`` and
+``teachkit.integrations.syllabus`` (Syllabus's curriculum call shapes) need nothing more.
 """
