@@ -15,6 +15,8 @@ from teachkit.errors import ValidationError
 TEACHERS: dict[str, str] = {
     "uniform": "teachkit.teachers:Uniform",
     "sequential": "teachkit.teachers:Sequential",
+    "mastery": "teachkit.teachers:MasteryLearning",
+    "target_success": "teachkit.teachers:TargetSuccess",
 }
 """Teacher name -> ``module:Class``."""
 
