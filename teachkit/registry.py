@@ -17,6 +17,9 @@ TEACHERS: dict[str, str] = {
     "sequential": "teachkit.teachers:Sequential",
     "mastery": "teachkit.teachers:MasteryLearning",
     "target_success": "teachkit.teachers:TargetSuccess",
+    "path_planner": "teachkit.teachers:PathPlanner",
+    "spaced_review": "teachkit.teachers:SpacedReview",
+    "rehearsal": "teachkit.teachers:Rehearsal",
 }
 """Teacher name -> ``module:Class``."""
 

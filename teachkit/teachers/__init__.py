@@ -6,8 +6,20 @@ suite and the command line find every teacher through this module.
 
 from teachkit.teachers._base import BaseTeacher
 from teachkit.teachers._mastery import MasteryLearning
+from teachkit.teachers._path import PathPlanner
+from teachkit.teachers._rehearsal import Rehearsal
 from teachkit.teachers._sequential import Sequential
+from teachkit.teachers._spaced import SpacedReview
 from teachkit.teachers._target import TargetSuccess
 from teachkit.teachers._uniform import Uniform
 
-__all__ = ["BaseTeacher", "MasteryLearning", "Sequential", "TargetSuccess", "Uniform"]
+__all__ = [
+    "BaseTeacher",
+    "MasteryLearning",
+    "PathPlanner",
+    "Rehearsal",
+    "Sequential",
+    "SpacedReview",
+    "TargetSuccess",
+    "Uniform",
+]
