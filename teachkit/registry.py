@@ -20,6 +20,8 @@ TEACHERS: dict[str, str] = {
     "path_planner": "teachkit.teachers:PathPlanner",
     "spaced_review": "teachkit.teachers:SpacedReview",
     "rehearsal": "teachkit.teachers:Rehearsal",
+    "class_order": "teachkit.teachers:ClassOrder",
+    "cyclical": "teachkit.teachers:Cyclical",
 }
 """Teacher name -> ``module:Class``."""
 

@@ -5,6 +5,9 @@ suite and the command line find every teacher through this module.
 """
 
 from teachkit.teachers._base import BaseTeacher
+from teachkit.teachers._class_order import ClassOrder
+from teachkit.teachers._cyclical import Cyclical
+from teachkit.teachers._designer import CurriculumDesigner, RankedOrder
 from teachkit.teachers._mastery import MasteryLearning
 from teachkit.teachers._path import PathPlanner
 from teachkit.teachers._rehearsal import Rehearsal
@@ -15,8 +18,12 @@ from teachkit.teachers._uniform import Uniform
 
 __all__ = [
     "BaseTeacher",
+    "ClassOrder",
+    "CurriculumDesigner",
+    "Cyclical",
     "MasteryLearning",
     "PathPlanner",
+    "RankedOrder",
     "Rehearsal",
     "Sequential",
     "SpacedReview",
