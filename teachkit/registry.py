@@ -22,6 +22,7 @@ TEACHERS: dict[str, str] = {
     "rehearsal": "teachkit.teachers:Rehearsal",
     "class_order": "teachkit.teachers:ClassOrder",
     "cyclical": "teachkit.teachers:Cyclical",
+    "tutor": "teachkit.teachers:Tutor",
 }
 """Teacher name -> ``module:Class``."""
 

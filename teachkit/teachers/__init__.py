@@ -14,6 +14,7 @@ from teachkit.teachers._rehearsal import Rehearsal
 from teachkit.teachers._sequential import Sequential
 from teachkit.teachers._spaced import SpacedReview
 from teachkit.teachers._target import TargetSuccess
+from teachkit.teachers._tutor import Tutor
 from teachkit.teachers._uniform import Uniform
 
 __all__ = [
@@ -28,5 +29,6 @@ __all__ = [
     "Sequential",
     "SpacedReview",
     "TargetSuccess",
+    "Tutor",
     "Uniform",
 ]
