@@ -26,9 +26,9 @@ class SkillGraph:
     * ``q``: ``(n_items, n_skills)`` Q-matrix; every task is its own skill when untagged.
     * ``pre[s]``: direct prerequisite skills of skill ``s``. Task-level prerequisites are
       lifted to skills (the skills of a prerequisite task), without self-loops.
-    * ``item_req[i]``: skills that must be mastered before item ``i`` is open (the
-      prerequisites of its skills, or the skills of its prerequisite tasks), minus the
-      item's own skills.
+    * ``item_req[i]``: skills that must be mastered before item ``i`` is open: the
+      prerequisites of its skills (including one the item also exercises), or for
+      task-level prerequisites the skills of its prerequisite tasks other than its own.
     * ``order``: skills with prerequisites first.
     """
 
@@ -57,7 +57,10 @@ class SkillGraph:
                 for sk in self.skills_of[i].tolist():
                     pre[sk].update(req[i])
         for i in range(self.n_items):
-            req[i] -= set(self.skills_of[i].tolist())
+            # a skill never requires itself; a prerequisite that the item also exercises
+            # stays required (a multiplication word problem waits for addition)
+            if space.prerequisite_level != "skills":
+                req[i] -= set(self.skills_of[i].tolist())
         for s in range(self.n_skills):
             pre[s].discard(s)
         self.pre = [np.array(sorted(p), dtype=np.int64) for p in pre]

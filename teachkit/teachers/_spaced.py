@@ -24,7 +24,8 @@ class SpacedReview(PeopleTeacher):
       default) has fallen below ``retention``: expected benefit ``1 - R``, the chance the
       review rescues a forgotten item (due items, most forgotten first, as a scheduler
       reviewing at the target retention does);
-    * continuing an in-progress item: benefit ``1 - p`` with ``p`` its predicted success;
+    * continuing an in-progress item: just above a new item (finish what was started;
+      a memory model's recall says little about an item never answered correctly);
     * a new item: benefit ``new_benefit`` (how much a first exposure is worth relative to
       rescuing a forgotten item).
 
@@ -99,7 +100,7 @@ class SpacedReview(PeopleTeacher):
         due = learned & (recall < self.retention)
         out[due] = 1.0 - recall[due]
         doing = seen == 1
-        out[doing] = 1.0 - recall[doing]
+        out[doing] = self.new_benefit + 1e-3  # finish what was started before new items
         new = seen == 0
         # new items in curriculum order: the earliest carries the full benefit
         out[new] = self.new_benefit - 1e-6 * self._new_rank[new]

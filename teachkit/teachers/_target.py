@@ -18,11 +18,12 @@ _MODES = ("target", "max_info", "pudf")
 class TargetSuccess(PeopleTeacher):
     """Practise what the learner can just about do.
 
-    ``mode="target"`` (default): among the *open* items (every prerequisite skill
-    mastered, i.e. learner-model mastery ≥ ``mastered``), give the item whose predicted
-    P(success) is closest to ``target`` (0.75: the 70-85% success band where practice
-    is neither trivial nor hopeless). When nothing is open yet, the items without
-    prerequisites are the candidates. ``n > 1`` asks give the ``n`` closest items.
+    ``mode="target"`` (default): among the items in the zone of proximal development
+    (every prerequisite skill mastered, i.e. learner-model mastery ≥ ``mastered``, and
+    some skill of the item not mastered yet), give the item whose predicted P(success)
+    is closest to ``target`` (0.75: the 70-85% success band where practice
+    is neither trivial nor hopeless). Without such items: the open items (all mastered:
+    review), else the items without prerequisites. ``n > 1`` asks give the ``n`` closest items.
 
     ``mode="max_info"``: computerized adaptive testing. With an IRT model, give the item
     of maximum Fisher information at the learner's ability estimate (EAP),
@@ -108,13 +109,20 @@ class TargetSuccess(PeopleTeacher):
         return self._model
 
     def candidates(self, learner_id: str) -> np.ndarray:
-        """Item indices open to the learner (every prerequisite skill mastered)."""
+        """Item indices in the learner's zone of proximal development: every prerequisite
+        skill mastered and some skill of the item not mastered yet. When there are none:
+        the open items (everything mastered: review), else the items without
+        prerequisites."""
         g = self._graph
-        mastery = self._mastery(self._model, learner_id)
-        open_ = g.open_items(mastery >= self.mastered)
-        if not open_.any():
-            open_ = np.array([len(r) == 0 for r in g.item_req], dtype=bool)
-        return np.flatnonzero(open_)
+        known = self._mastery(self._model, learner_id) >= self.mastered
+        open_ = g.open_items(known)
+        all_known = (g.q & known[None, :]).sum(axis=1) == g.q.sum(axis=1)
+        zone = open_ & ~all_known
+        if zone.any():
+            return np.flatnonzero(zone)
+        if open_.any():
+            return np.flatnonzero(open_)
+        return np.flatnonzero([len(r) == 0 for r in g.item_req])
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         if self.mode == "target":
