@@ -144,7 +144,7 @@ def test_pudf_admits_harder_items_when_ability_stalls() -> None:
 
 def test_max_info_needs_an_irt_model() -> None:
     space = arithmetic()
-    with pytest.raises(ValidationError, match="expected a teachkit.learners.IRT"):
+    with pytest.raises(ValidationError, match=r"expected a teachkit\.learners\.IRT"):
         T.TargetSuccess(space, mode="max_info", learner_model=BKT(space))
 
 
