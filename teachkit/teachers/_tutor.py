@@ -3,6 +3,7 @@ development along a goal-directed plan, and spaced review of what is learned."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
@@ -10,7 +11,7 @@ import numpy as np
 from teachkit._batch import EventBatch
 from teachkit.errors import ValidationError
 from teachkit.learners import BKT, BaseLearnerModel, MemoryModel
-from teachkit.spaces import Space
+from teachkit.spaces import Discrete, Space
 from teachkit.teachers._path import goal_indices, plan_path, practice_cost
 from teachkit.teachers._people import PeopleTeacher, check_fraction
 
@@ -18,43 +19,49 @@ from teachkit.teachers._people import PeopleTeacher, check_fraction
 class Tutor(PeopleTeacher):
     """One teacher that plans, teaches new material and reviews, with sensible defaults.
 
-    Two learner models: a knowledge model (``learner_model``, BKT by default) says which
-    skills are mastered and how likely each item is to be answered correctly; a memory
-    model (``memory_model``, FSRS-6 by default) says how well what was learned is still
-    recalled. Each ask:
+    Two learner models: a knowledge model (``learner_model``, BKT by default) says how
+    well each skill is known and how likely each item is to be answered correctly; a
+    memory model (``memory_model``, FSRS-6 by default, per skill) says how well what was
+    learned is still recalled. Every ask values each item by the progress it is
+    expected to bring, in post-test units, and gives the best:
 
-    1. **Plan** (as :class:`PathPlanner`): the weak skills each goal needs, cheapest goal
-       first, prerequisites first. The *frontier* is the plan's skills whose
-       prerequisites are all mastered; once the goals are reached, every weak skill
-       whose prerequisites are mastered.
-    2. **New material** (as :class:`TargetSuccess`, plus learning progress): every open
-       item exercising a frontier skill is worth
-       ``new_value * (1 - |p - target|) + progress_weight * LP - plan_weight * k / K``,
-       with ``p`` its predicted success, ``LP`` the recent learning progress of its skills
-       (a moving average of how much their mastery moved per answer, as in the
-       learning-progress teachers of Oudeyer et al.), and ``k / K`` how far down the plan
-       its skill is.
-    3. **Review** (as :class:`SpacedReview`, per skill): a skill learned earlier (once
-       mastered) whose recall has fallen below ``retention`` is worth ``1 - R``, where
-       ``R`` is the memory model's recall of its most recently practised item at the
-       learner's clock; its open items get that value.
+    1. **Plan** (as :class:`PathPlanner`): the weak skills (mastery below ``mastered``)
+       that the goals need, cheapest goal first, prerequisites first. Only these count
+       as new material (once the goals are reached: every weak skill).
+    2. **New material**, by expected learning progress within the prerequisite
+       frontier: for each planned skill ``s`` the knowledge model's expected mastery
+       gain of one more answer, ``(1 - m_s) learn_s`` (BKT's learning transition), plus
+       ``progress_weight`` times its measured learning progress (a moving average of how
+       far its mastery moved per answer, as in the learning-progress teachers of
+       Oudeyer et al.), gated softly by the prerequisites: times
+       ``min(1, min_j m_j / mastered)`` over its prerequisites ``j``. An item adds up its
+       skills' gains, each weighted by the skill's share of the item bank, and is
+       pitched by target success: times ``1 - target_weight |p - target|`` with ``p``
+       its predicted success.
+    3. **Spaced review**: a skill mastered earlier whose recall ``R`` (memory model, at
+       the learner's clock) has fallen below ``retention`` is worth ``m_s (1 - R)``, the
+       knowledge a review brings back, weighted by its share; every item of the skill
+       gets it (on top of any new-material value).
 
-    The items of highest value are given (ties at random; items given recently are
-    slightly preferred less, to vary practice). With nothing left to learn or review,
-    the least recalled learned skill is practised.
+    Ties go at random, and items given recently are slightly less preferred, to vary
+    practice. :meth:`gains` shows both parts, :meth:`plan` the plan.
 
     Args:
         space: a Discrete space with skills and prerequisites.
         goals: goal skill names (default: the skills nothing else requires).
         learner_model: knowledge model on ``space`` (default ``BKT(space)``).
-        memory_model: memory model on ``space`` (default ``MemoryModel(space)``).
+        memory_model: memory model (default ``MemoryModel``, FSRS-6 default weights) on
+            ``tutor.skill_space`` (``memory_level="skills"``) or on ``space``
+            (``"items"``).
         target: predicted success aimed at for new material.
+        target_weight: how strongly items far from ``target`` are discounted (0: not).
         mastered: mastery above which a skill counts as learned.
         retention: recall below which a learned skill is due for review.
-        new_value: the worth of a perfectly pitched new item against a review (a due
-            skill is reviewed first when ``1 - R`` exceeds it).
-        progress_weight: weight of learning progress.
-        plan_weight: preference for skills early in the plan.
+        progress_weight: weight of measured learning progress.
+        learn: the learning rate assumed per answer when the knowledge model is not BKT.
+        memory_level: ``"skills"``: memory is tracked per skill, every answer reviewing
+            each skill of its item (practising any addition item refreshes addition);
+            ``"items"``: per item, and a skill's recall is that of its latest item.
         seed: seeds tie-breaking.
 
     Example:
@@ -66,12 +73,15 @@ class Tutor(PeopleTeacher):
         >>> tutor = tk.teachers.Tutor(space, seed=0)
         >>> tutor.ask("ana")[0] in ("1+1", "2+3")
         True
+        >>> tutor.plan("ana")
+        ['add', 'mul', 'div']
 
     References:
-        Corbett & Anderson (1994), knowledge tracing; Vygotsky (1978) and the target
-        success band; Oudeyer, Gottlieb & Lopes (2016), Intrinsic motivation, curiosity
-        and learning (learning progress); Ye, Su & Cao (2022), FSRS; see also
-        :class:`PathPlanner`, :class:`TargetSuccess` and :class:`SpacedReview`.
+        Corbett & Anderson (1994), knowledge tracing (the BKT learning transition);
+        Vygotsky (1978) and the target success band; Oudeyer, Gottlieb & Lopes (2016),
+        Intrinsic motivation, curiosity and learning (learning progress); Ye, Su & Cao
+        (2022), FSRS; see also :class:`PathPlanner`, :class:`TargetSuccess` and
+        :class:`SpacedReview`.
     """
 
     def __init__(
@@ -82,27 +92,30 @@ class Tutor(PeopleTeacher):
         learner_model: BaseLearnerModel | None = None,
         memory_model: BaseLearnerModel | None = None,
         target: float = 0.75,
+        target_weight: float = 0.5,
         mastered: float = 0.95,
         retention: float = 0.9,
-        new_value: float = 0.3,
         progress_weight: float = 0.5,
-        plan_weight: float = 0.2,
+        learn: float = 0.1,
+        memory_level: str = "skills",
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
+        self.memory_level = memory_level
         self.goals = goals
         self.learner_model = learner_model
         self.memory_model = memory_model
         self.target = target
+        self.target_weight = target_weight
         self.mastered = mastered
         self.retention = retention
-        self.new_value = new_value
         self.progress_weight = progress_weight
-        self.plan_weight = plan_weight
+        self.learn = learn
         problems: list[str] = []
-        for name in ("target", "mastered", "retention"):
+        for name in ("target", "mastered", "retention", "learn"):
             check_fraction(problems, name, getattr(self, name))
-        for name in ("new_value", "progress_weight", "plan_weight"):
+        check_fraction(problems, "target_weight", target_weight, closed=True)
+        for name in ("progress_weight",):
             v = getattr(self, name)
             if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v < float("inf"):
                 problems.append(f"{name}: expected a finite number >= 0, got {v!r}")
@@ -110,9 +123,11 @@ class Tutor(PeopleTeacher):
             raise ValidationError("Tutor", problems)
         self._goals = goal_indices(self.discrete, goals, "Tutor")
         self._model = self._own("learner_model", learner_model, lambda: BKT(self.discrete), None)
-        self._memory = self._own(
-            "memory_model", memory_model, lambda: MemoryModel(self.discrete), None
-        )
+        if memory_level not in ("skills", "items"):
+            raise ValidationError(
+                "Tutor", [f"memory_level: expected 'skills' or 'items', got {memory_level!r}"]
+            )
+        self._memory = self._own_memory(memory_model)
         self._learned: dict[str, np.ndarray] = {}  # per skill: mastered at some point
         self._progress: dict[str, np.ndarray] = {}  # per skill: moving |Δ mastery|
         self._last: dict[str, np.ndarray] = {}  # per item: time last practised (NaN never)
@@ -130,12 +145,48 @@ class Tutor(PeopleTeacher):
         """The memory model in use."""
         return self._memory
 
+    @property
+    def skill_space(self) -> Discrete:
+        """The skills as a space of their own (what a skill-level memory model is built on)."""
+        return Discrete(list(self.discrete.skill_names))
+
+    def _own_memory(self, model: BaseLearnerModel | None) -> BaseLearnerModel:
+        if self.memory_level == "items":
+            return self._own("memory_model", model, lambda: MemoryModel(self.discrete), None)
+        skills = self.skill_space
+        if model is None:
+            return MemoryModel(skills)
+        if not isinstance(model, BaseLearnerModel) or model._space is None:
+            return self._own("memory_model", model, lambda: MemoryModel(skills), None)
+        if list(model._space.names) != list(skills.names):
+            raise ValidationError(
+                "Tutor",
+                [
+                    "memory_model: with memory_level='skills' the model's items must be the "
+                    f"skills {list(skills.names)[:4]}...; build it on tutor.skill_space "
+                    "(or pass memory_level='items')"
+                ],
+            )
+        return model
+
+    def _skill_events(self, batch: EventBatch) -> EventBatch:
+        """One event per (event, skill of its item), for a skill-level memory model."""
+        q = self._graph.q
+        rows, skills = np.nonzero(q[batch.tasks])
+        return dataclasses.replace(batch.take(rows), tasks=skills.astype(np.int64))
+
     def _skill_recall(self, learner_id: str) -> np.ndarray:
-        """Per skill: recall of its most recently practised item (NaN: never practised)."""
+        """Per skill: its recall now (NaN: never practised). Item-level memory: the recall
+        of the skill's most recently practised item."""
         g = self._graph
         last = self._last.get(learner_id)
         out = np.full(g.n_skills, np.nan)
         if last is None:
+            return out
+        if self.memory_level == "skills":
+            seen = np.array([np.isfinite(last[g.items_of[s]]).any() for s in range(g.n_skills)])
+            recall = self._predict(self._memory, learner_id, np.arange(g.n_skills))
+            out[seen] = recall[seen]
             return out
         recall = self._predict(self._memory, learner_id, np.arange(g.n_items))
         for s in range(g.n_skills):
@@ -145,53 +196,49 @@ class Tutor(PeopleTeacher):
                 out[s] = recall[items[np.nanargmax(t)]]
         return out
 
-    def values(self, learner_id: str) -> np.ndarray:
-        """The worth of giving each item now (-inf: not a candidate)."""
+    def plan(self, learner_id: str) -> list[str]:
+        """The goal-directed plan: weak skills the goals need, in the order to learn them."""
+        mastery = self._mastery(self._model, learner_id)
+        names = self.discrete.skill_names
+        return [names[s] for s in self._plan(mastery)]
+
+    def _plan(self, mastery: np.ndarray) -> list[int]:
+        cost = practice_cost(self._model, mastery, self.mastered, self.learn)
+        return plan_path(self._graph, mastery, self.mastered, self._goals, cost)
+
+    def gains(self, learner_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per item: the expected gain of new learning and of review (see the class
+        docstring), in post-test units."""
         g = self._graph
         mastery = self._mastery(self._model, learner_id)
-        weak = mastery < self.mastered
-        cost = practice_cost(self._model, mastery, self.mastered, 0.1)
-        plan = plan_path(g, mastery, self.mastered, self._goals, cost)
-        ready = [s for s in plan if not weak[g.pre[s]].any()]
-        if not ready:
-            ready = [s for s in g.order.tolist() if weak[s] and not weak[g.pre[s]].any()]
-        position = np.full(g.n_skills, np.inf)
-        position[plan] = np.arange(len(plan))
-        depth = max(len(plan), 1)
-        open_ = g.open_items(~weak)
-        values = np.full(g.n_items, -np.inf)
-        # new material
-        frontier = np.zeros(g.n_skills, dtype=bool)
-        frontier[ready] = True
-        p = self._predict(self._model, learner_id, np.arange(g.n_items))
+        plan = self._plan(mastery)
+        needed = np.zeros(g.n_skills, dtype=bool)
+        needed[plan] = True
+        if not needed.any():  # goals reached: everything still weak is fair game
+            needed = mastery < self.mastered
+        # soft prerequisite gate: learning a skill needs its prerequisites known
+        ready = np.array(
+            [min(1.0, float(mastery[pre].min(initial=1.0)) / self.mastered) for pre in g.pre]
+        )
+        rate = np.full(g.n_skills, self.learn)
+        if isinstance(self._model, BKT):
+            rate = np.asarray(self._model._learn, dtype=np.float64)
         progress = self._progress.get(learner_id, np.zeros(g.n_skills))
-        for i in np.flatnonzero(open_).tolist():
-            sk = g.skills_of[i]
-            on = sk[frontier[sk]]
-            if not len(on):
-                continue
-            k = position[on].min()
-            k = 0.0 if not np.isfinite(k) else k / depth
-            values[i] = (
-                self.new_value * (1.0 - abs(p[i] - self.target))
-                + self.progress_weight * float(progress[sk].mean())
-                - self.plan_weight * k
-            )
-        # review
+        learn_gain = needed * ready * ((1.0 - mastery) * rate + self.progress_weight * progress)
         learned = self._learned.get(learner_id, np.zeros(g.n_skills, dtype=bool))
         recall = self._skill_recall(learner_id)
         due = learned & np.isfinite(recall) & (recall < self.retention)
-        for s in np.flatnonzero(due).tolist():
-            items = g.items_of[s]
-            items = items[open_[items]] if open_[items].any() else items
-            values[items] = np.maximum(values[items], 1.0 - recall[s])
-        if not np.isfinite(values).any():  # nothing to learn or due: the least recalled
-            if learned.any():
-                r = np.where(learned & np.isfinite(recall), recall, np.inf)
-                values[g.items_of[int(np.argmin(r))]] = 0.0
-            else:
-                values[:] = -mastery[[sk.min() for sk in g.skills_of]]
-        return values
+        review_gain = np.where(due, mastery * (1.0 - np.nan_to_num(recall, nan=1.0)), 0.0)
+        q = g.q.astype(np.float64)
+        share = q.sum(axis=0) / q.sum(axis=0).mean()  # a skill's weight in the post-test
+        p = self._predict(self._model, learner_id, np.arange(g.n_items))
+        pitch = 1.0 - self.target_weight * np.abs(p - self.target)
+        return (q @ (learn_gain * share)) * pitch, q @ (review_gain * share)
+
+    def values(self, learner_id: str) -> np.ndarray:
+        """The worth of giving each item now: expected new learning plus review."""
+        new, review = self.gains(learner_id)
+        return new + review
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         g = self._graph
@@ -209,7 +256,7 @@ class Tutor(PeopleTeacher):
         lids = list(dict.fromkeys(batch.learner_ids.tolist()))
         before = {lid: self._mastery(self._model, lid) for lid in lids}
         self._model.update(batch)
-        self._memory.update(batch)
+        self._memory.update(self._skill_events(batch) if self.memory_level == "skills" else batch)
         for i, lid in enumerate(batch.learner_ids.tolist()):
             last = self._last.setdefault(lid, np.full(g.n_items, np.nan))
             last[int(batch.tasks[i])] = batch.time[i]

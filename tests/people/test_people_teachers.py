@@ -46,7 +46,7 @@ GOLDEN = {
     ),
     "tutor": (
         lambda s: T.Tutor(s, seed=0),
-        "count count count count count add2 add1 add2 add1 add2 add1 add2 word add1 add2 word",
+        "word word word word word count count count count count sub sub sub sub sub div",
     ),
     "cyclical": (
         lambda s: T.Cyclical(s, period=8, seed=0),
@@ -208,9 +208,13 @@ def test_tutor_reviews_a_learned_skill_after_a_long_gap() -> None:
     tutor = T.Tutor(space, seed=0)
     for k in range(6):
         tell(tutor, "ana", 0, True, T0 + 60 * k)
-    assert tutor.ask("ana")[0] in ("add1", "add2")  # number learned: move on
+    assert tutor.ask("ana") != ["count"]  # number learned: new material
+    assert tutor.plan("ana")[0] == "addition"
+    assert tutor.gains("ana")[1].max() == 0.0  # nothing to review yet
     tell(tutor, "ana", 1, False, T0 + 90 * 86400.0)
-    assert tutor.ask("ana") == ["count"]  # three months later number is due
+    new, review = tutor.gains("ana")
+    assert review.argmax() == 0 and review[0] > new.max()  # three months later: number
+    assert tutor.ask("ana") == ["count"]
 
 
 def test_tutor_models_default_to_bkt_and_memory() -> None:
@@ -231,12 +235,20 @@ def test_tutor_models_default_to_bkt_and_memory() -> None:
         (lambda s: T.Rehearsal(s, decay="linear"), "decay: expected 'power'"),
         (lambda s: T.Rehearsal(s, rate=2), "rate: expected a number in"),
         (lambda s: T.Rehearsal(s, teacher="uniform"), "teacher: expected a teachkit teacher"),
-        (lambda s: T.Tutor(s, new_value=-1), "new_value: expected a finite number"),
+        (lambda s: T.Tutor(s, target_weight=2), "target_weight: expected a number in [0, 1]"),
+        (lambda s: T.Tutor(s, progress_weight=-1), "progress_weight: expected a finite"),
         (lambda s: T.Tutor(s, learner_model=3), "learner_model: expected a teachkit"),
         (
             lambda s: T.Tutor(s, memory_model=MemoryModel(tk.spaces.Discrete(2))),
+            "the model's items must be the skills",
+        ),
+        (
+            lambda s: T.Tutor(
+                s, memory_level="items", memory_model=MemoryModel(tk.spaces.Discrete(2))
+            ),
             "differ from the space's tasks",
         ),
+        (lambda s: T.Tutor(s, memory_level="cards"), "memory_level: expected 'skills'"),
         (lambda s: T.Cyclical(s, low=0), "low: expected a number in (0, 1]"),
         (lambda s: T.ClassOrder(s, order=[]), "order: expected a non-empty list"),
         (lambda s: T.ClassOrder(s, distances=np.ones((2, 2))), "expected a (8, 8) matrix"),
