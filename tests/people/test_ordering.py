@@ -69,7 +69,7 @@ def test_cyclical_fraction_grows_and_shrinks() -> None:
     teacher = Cyclical(tk.spaces.Discrete(8), period=10, low=0.25, seed=0)
     f = [teacher.fraction(t) for t in range(21)]
     assert f[0] == f[10] == f[20] == pytest.approx(0.25) and f[5] == pytest.approx(1.0)
-    assert all(a < b for a, b in zip(f[:5], f[1:6]))
+    assert all(a < b for a, b in itertools.pairwise(f[:6]))
     firsts = [
         Cyclical(tk.spaces.Discrete(8), low=0.25, seed=k).ask_encoded("a", 1)[0] for k in range(20)
     ]
