@@ -81,6 +81,8 @@ class CurriculumDesigner:
         rounds: int = 3,
     ) -> None:
         d = np.asarray(distances, dtype=np.float64)
+        if d.size and np.isfinite(d).all():
+            d = np.where((d < 0) & (d > -1e-9), 0.0, d)  # rounding, e.g. 1 - cos(x, x)
         problems = []
         if d.ndim != 2 or d.shape[0] != d.shape[1] or d.shape[0] < 2:
             problems.append(f"distances: expected a square (n, n) matrix, n >= 2, got {d.shape}")
