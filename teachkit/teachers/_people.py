@@ -65,6 +65,11 @@ class SkillGraph:
             pre[s].discard(s)
         self.pre = [np.array(sorted(p), dtype=np.int64) for p in pre]
         self.item_req = [np.array(sorted(r), dtype=np.int64) for r in req]
+        # the same without the item's own skills: what must be known from elsewhere
+        self.item_req_outside = [
+            np.array(sorted(r - set(self.skills_of[i].tolist())), dtype=np.int64)
+            for i, r in enumerate(req)
+        ]
         self.order = self._topological()
         self.rank = np.empty(self.n_skills, dtype=np.int64)
         self.rank[self.order] = np.arange(self.n_skills)

@@ -35,9 +35,11 @@ class Tutor(PeopleTeacher):
        far its mastery moved per answer, as in the learning-progress teachers of
        Oudeyer et al.), gated softly by the prerequisites: times
        ``min(1, min_j m_j / mastered)`` over its prerequisites ``j``. An item adds up its
-       skills' gains, each weighted by the skill's share of the item bank, and is
-       pitched by target success: times ``1 - target_weight |p - target|`` with ``p``
-       its predicted success.
+       skills' gains, each weighted by the skill's share of the item bank; it is gated
+       the same way by the prerequisites of its skills that it does not exercise itself
+       (an item whose main skill is far from ready mostly fails and teaches its other
+       skills little), and pitched by target success: times
+       ``1 - target_weight |p - target|`` with ``p`` its predicted success.
     3. **Spaced review**: a skill mastered earlier whose recall ``R`` (memory model, at
        the learner's clock) has fallen below ``retention`` is worth ``m_s (1 - R)``, the
        knowledge a review brings back, weighted by its share; every item of the skill
@@ -233,7 +235,17 @@ class Tutor(PeopleTeacher):
         share = q.sum(axis=0) / q.sum(axis=0).mean()  # a skill's weight in the post-test
         p = self._predict(self._model, learner_id, np.arange(g.n_items))
         pitch = 1.0 - self.target_weight * np.abs(p - self.target)
-        return (q @ (learn_gain * share)) * pitch, q @ (review_gain * share)
+        # the item's own gate: the prerequisites of its skills that it does not exercise
+        # itself (an item whose main skill is far from ready mostly fails, and teaches its
+        # other skills little either)
+        item_ready = np.array(
+            [
+                min(1.0, float(mastery[req].min(initial=1.0)) / self.mastered)
+                for req in g.item_req_outside
+            ]
+        )
+        new = (q @ (learn_gain * share)) * pitch * item_ready
+        return new, q @ (review_gain * share)
 
     def values(self, learner_id: str) -> np.ndarray:
         """The worth of giving each item now: expected new learning plus review."""

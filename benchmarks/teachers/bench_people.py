@@ -1,0 +1,436 @@
+"""Teachers for people on simulated students: post-test now and after a retention delay.
+
+    PYTHONPATH=. /work/venv/bin/python benchmarks/teachers/bench_people.py [--seeds 16]
+        [--learners 24] [--parts skill,cd,cross] [--quick]
+
+Part ``skill``: every people teacher, Uniform, the fixed topological order (Sequential),
+MasteryLearning and the simulator's oracle on SkillGraphStudent populations (the
+arithmetic preset and random DAGs), a fixed practice budget, paired seeds (seed ``s``
+builds the same population for every teacher). Measures at the end: ``posttest`` (expected
+score on the whole item bank now) and ``retention`` (the same a week later). Reported:
+mean with 95% t-interval, paired win rate against Uniform, each teacher's share of the
+oracle's gain over Uniform, and Tutor against MasteryLearning on retention, paired.
+
+Part ``cd`` (needs ClassIncrementalStudent): Curriculum Designer's top-ranked class orders
+against random orders (area under the running-accuracy curve), and the rank correlation
+between CD's score and the measured area over many orders.
+
+Part ``cross`` (needs the machine teachers and simulators): machine-learner teachers on
+SkillGraphStudent and these people teachers on the machine simulators.
+
+Writes ``benchmarks/results/people.json`` and ``benchmarks/results/people_tables.md``, and
+the figures ``docs/img/people-curves.png`` and ``docs/img/people-final.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import teachkit as tk
+from teachkit.teachers import MasteryLearning, Rehearsal
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "benchmarks" / "results"
+IMG = ROOT / "docs" / "img"
+
+
+class RehearsedMastery(Rehearsal):
+    """Power-law rehearsal wrapped around mastery learning (the composition benchmarked)."""
+
+    def __init__(self, space: Any, *, seed: int | None = None) -> None:
+        super().__init__(space, teacher=MasteryLearning(space, seed=seed), rate=0.2, seed=seed)
+        self.space = space
+        self.seed = seed
+
+
+def people_teachers() -> list[Any]:
+    """(label, spec) pairs in report order; specs are what the harness accepts."""
+    from teachkit.benchmark import TeacherSpec
+
+    return [
+        TeacherSpec("uniform"),
+        TeacherSpec("sequential", label="sequential (topological order)"),
+        TeacherSpec("mastery", label="mastery"),
+        TeacherSpec("target_success", label="target_success"),
+        TeacherSpec("target_success", {"mode": "max_info"}, label="target_success (max_info)"),
+        TeacherSpec("target_success", {"mode": "pudf"}, label="target_success (pudf)"),
+        TeacherSpec("path_planner", label="path_planner"),
+        TeacherSpec("spaced_review", label="spaced_review"),
+        TeacherSpec("rehearsal", label="rehearsal (sequential)"),
+        TeacherSpec(f"{__name__}:RehearsedMastery", label="rehearsal (mastery)"),
+        TeacherSpec("cyclical", {"period": 40}, label="cyclical"),
+        TeacherSpec("tutor", label="tutor"),
+        TeacherSpec("oracle"),
+    ]
+
+
+def skill_suites(quick: bool) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": "arithmetic",
+            "params": {"preset": "arithmetic"},
+            "steps": 120 if quick else 200,
+        },
+        {
+            "name": "random DAG (40 skills x 5 items)",
+            "params": {"preset": "random", "n_skills": 40, "items_per_skill": 5},
+            "steps": 150 if quick else 300,
+        },
+    ]
+
+
+def t_ci(x: np.ndarray) -> tuple[float, float]:
+    from teachkit.benchmark import t_interval
+
+    low, high = t_interval(np.asarray(x, dtype=np.float64), 0.95)
+    return float(low), float(high)
+
+
+def run_skill(seeds: int, learners: int, quick: bool) -> dict[str, Any]:
+    from teachkit.benchmark import run
+    from teachkit.simulators import SkillGraphStudent
+
+    out: dict[str, Any] = {}
+    specs = people_teachers()
+    for suite in skill_suites(quick):
+        params = suite["params"]
+
+        def factory(seed: int, params: dict[str, Any] = params) -> Any:
+            return SkillGraphStudent(learners, seed=seed, **params)
+
+        finals: dict[str, dict[str, list[float]]] = {}
+        curves: dict[str, dict[int, list[float]]] = {}
+        seconds: dict[str, float] = {}
+        for spec in specs:
+            started = time.perf_counter()
+            rows = list(
+                run(
+                    (factory, [spec]),
+                    seeds=seeds,
+                    steps=suite["steps"],
+                    eval_every=max(1, suite["steps"] // 10),
+                )
+            )
+            seconds[spec.label] = time.perf_counter() - started
+            last = max(r["step"] for r in rows)
+            fin = finals.setdefault(spec.label, {"posttest": [], "retention": []})
+            for r in sorted(rows, key=lambda r: r["seed"]):
+                if r["kind"] != "measure":
+                    continue
+                if r["step"] == last and r["measure"] in fin:
+                    fin[r["measure"]].append(r["value"])
+                if r["measure"] == "posttest":
+                    curves.setdefault(spec.label, {}).setdefault(r["step"], []).append(r["value"])
+            print(
+                f"  {suite['name']:32s} {spec.label:28s} post {np.mean(fin['posttest']):.3f} "
+                f"ret {np.mean(fin['retention']):.3f}  ({seconds[spec.label]:.0f}s)",
+                flush=True,
+            )
+        out[suite["name"]] = {
+            "steps": suite["steps"],
+            "params": params,
+            "finals": finals,
+            "curves": {k: {str(s): v for s, v in c.items()} for k, c in curves.items()},
+            "seconds": seconds,
+        }
+    return out
+
+
+def summarize_skill(results: dict[str, Any]) -> list[str]:
+    lines: list[str] = []
+    for name, res in results.items():
+        finals = res["finals"]
+        uni, orc = finals["uniform"], finals["oracle"]
+        lines += [
+            f"### SkillGraphStudent, {name}: {res['steps']} practice steps, "
+            f"{len(uni['posttest'])} paired seeds",
+            "",
+            "| teacher | post-test (95% CI) | win vs uniform | share of oracle gain "
+            "| retention after 1 week (95% CI) | win vs uniform | share of oracle gain | s/run |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for label, fin in finals.items():
+            cells = []
+            for measure in ("posttest", "retention"):
+                x = np.array(fin[measure])
+                u = np.array(uni[measure])
+                o = np.array(orc[measure])
+                low, high = t_ci(x)
+                win = float(np.mean((x > u) + 0.5 * (x == u))) if label != "uniform" else math.nan
+                share = (x.mean() - u.mean()) / (o.mean() - u.mean())
+                cells += [
+                    f"{x.mean():.3f} ({low:.3f}-{high:.3f})",
+                    "" if math.isnan(win) else f"{win:.2f}",
+                    f"{share:.0%}",
+                ]
+            per_run = res["seconds"][label] / len(uni["posttest"])
+            lines.append(f"| {label} | " + " | ".join(cells) + f" | {per_run:.1f} |")
+        if "tutor" in finals and "mastery" in finals:
+            for measure in ("posttest", "retention"):
+                d = np.array(finals["tutor"][measure]) - np.array(finals["mastery"][measure])
+                low, high = t_ci(d)
+                lines.append("")
+                lines.append(
+                    f"Tutor - MasteryLearning, {measure}: {d.mean():+.3f} (95% CI "
+                    f"{low:+.3f} to {high:+.3f}), Tutor better on {np.mean(d > 0):.0%} of seeds."
+                )
+        lines.append("")
+    return lines
+
+
+def plot_skill(results: dict[str, Any]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    IMG.mkdir(parents=True, exist_ok=True)
+    show = ["uniform", "sequential (topological order)", "mastery", "spaced_review", "tutor",
+            "oracle"]  # fmt: skip
+    fig, axes = plt.subplots(1, len(results), figsize=(5.2 * len(results), 3.6), dpi=90)
+    axes = np.atleast_1d(axes)
+    for ax, (name, res) in zip(axes, results.items()):
+        for label in show:
+            curve = res["curves"].get(label)
+            if not curve:
+                continue
+            steps = sorted(int(s) for s in curve)
+            vals = [np.array(curve[str(s)]) for s in steps]
+            mean = np.array([v.mean() for v in vals])
+            ci = np.array([t_ci(v) for v in vals])
+            ax.plot(steps, mean, label=label, lw=1.5)
+            ax.fill_between(steps, ci[:, 0], ci[:, 1], alpha=0.2)
+        ax.set_title(f"SkillGraphStudent: {name}", fontsize=9)
+        ax.set_xlabel("practice steps")
+        ax.set_ylabel("post-test")
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(IMG / "people-curves.png")
+    plt.close(fig)
+
+    fig, axes = plt.subplots(1, len(results), figsize=(5.2 * len(results), 4.2), dpi=90)
+    axes = np.atleast_1d(axes)
+    for ax, (name, res) in zip(axes, results.items()):
+        labels = list(res["finals"])
+        y = np.arange(len(labels))
+        post = [np.mean(res["finals"][k]["posttest"]) for k in labels]
+        ret = [np.mean(res["finals"][k]["retention"]) for k in labels]
+        ax.barh(y - 0.2, post, height=0.4, label="post-test now")
+        ax.barh(y + 0.2, ret, height=0.4, label="after 1 week")
+        ax.set_yticks(y, labels, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xlim(min(ret) - 0.05, max(post) + 0.02)
+        ax.set_title(name, fontsize=9)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].legend(fontsize=7, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(IMG / "people-final.png")
+    plt.close(fig)
+
+
+# -- Curriculum Designer on ClassIncrementalStudent ------------------------------------------
+def run_cd(seeds: int, n_orders: int) -> dict[str, Any] | None:
+    try:
+        from teachkit.simulators import ClassIncrementalStudent  # type: ignore[attr-defined]
+    except ImportError:
+        print("  ClassIncrementalStudent is not available: part cd skipped", flush=True)
+        return None
+    return run_cd_with(ClassIncrementalStudent, seeds, n_orders)
+
+
+def class_distances(sim: Any) -> np.ndarray:
+    """Cosine distances between class prototypes (mean feature vectors), as CD uses."""
+    protos = np.asarray(sim.prototypes(), dtype=np.float64)
+    unit = protos / np.linalg.norm(protos, axis=1, keepdims=True)
+    return np.clip(1.0 - unit @ unit.T, 0.0, None)
+
+
+def curve_area(sim_cls: Any, seed: int, order: Sequence[int], steps_per_class: int) -> float:
+    """Area under the running-accuracy curve when classes are taught in ``order``."""
+    sim = sim_cls(1, seed=seed)
+    teacher = tk.teachers.ClassOrder(
+        sim.space, order=[sim.space.names[i] for i in order], steps=steps_per_class
+    )
+    ids = sim.learner_ids.tolist()
+    for _ in range(steps_per_class * len(order)):
+        tasks = np.stack([teacher.ask_encoded(lid, sim.tasks_per_step) for lid in ids])
+        teacher.tell(sim.step(tasks))
+    return float(sim.measures()["auc"])
+
+
+def run_cd_with(sim_cls: Any, seeds: int, n_orders: int) -> dict[str, Any]:
+    from scipy.stats import spearmanr
+
+    from teachkit.teachers import CurriculumDesigner
+
+    out: dict[str, Any] = {"seeds": []}
+    for seed in range(seeds):
+        probe = sim_cls(1, seed=seed)
+        d = class_distances(probe)
+        n = d.shape[0]
+        steps = int(getattr(probe, "steps_per_class", 1))
+        cd = CurriculumDesigner(d)
+        top = [list(r.order) for r in cd.rank(top=3)]
+        rng = np.random.default_rng([seed, 7])
+        randoms = [rng.permutation(n).tolist() for _ in range(n_orders)]
+        top_area = [curve_area(sim_cls, seed, o, steps) for o in top]
+        rand_area = [curve_area(sim_cls, seed, o, steps) for o in randoms]
+        scores = cd.scores(np.array(randoms))
+        rho = float(spearmanr(scores, rand_area).statistic)
+        out["seeds"].append({"seed": seed, "top": top_area, "random": rand_area, "spearman": rho})
+        print(
+            f"  seed {seed}: CD top-3 area {np.mean(top_area):.4f}, random "
+            f"{np.mean(rand_area):.4f} (best random {np.max(rand_area):.4f}), "
+            f"Spearman(score, area) {rho:+.2f}",
+            flush=True,
+        )
+    return out
+
+
+def summarize_cd(res: dict[str, Any]) -> list[str]:
+    seeds = res["seeds"]
+    top = np.array([np.mean(s["top"]) for s in seeds])
+    rand = np.array([np.mean(s["random"]) for s in seeds])
+    pct = np.array([np.mean(np.array(s["random"]) < np.mean(s["top"])) for s in seeds])
+    rho = np.array([s["spearman"] for s in seeds])
+    d_low, d_high = t_ci(top - rand)
+    r_low, r_high = t_ci(rho)
+    return [
+        f"### ClassIncrementalStudent: Curriculum Designer, {len(seeds)} seeds",
+        "",
+        "| | value |",
+        "| --- | --- |",
+        f"| area under running accuracy, CD top-3 orders | {top.mean():.4f} |",
+        f"| area under running accuracy, random orders | {rand.mean():.4f} |",
+        f"| difference, paired (95% CI) | {np.mean(top - rand):+.4f} ({d_low:+.4f} to {d_high:+.4f}) |",
+        f"| random orders below CD's top-3 mean | {pct.mean():.0%} |",
+        f"| Spearman(CD score, measured area), mean over seeds (95% CI) | {rho.mean():+.2f} ({r_low:+.2f} to {r_high:+.2f}) |",
+        "",
+    ]
+
+
+# -- cross table ---------------------------------------------------------------------------
+def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
+    """Machine teachers on SkillGraphStudent (arithmetic) and people teachers on the
+    Discrete machine simulators, where both exist."""
+    from teachkit import registry
+    from teachkit.benchmark import TeacherSpec, run
+    from teachkit.simulators import SkillGraphStudent
+
+    people = {"mastery", "target_success", "path_planner", "spaced_review", "rehearsal",
+              "cyclical", "tutor", "class_order", "sequential", "uniform"}  # fmt: skip
+    machine = [name for name in registry.TEACHERS if name not in people]
+    if not machine:
+        print("  no machine teachers registered: part cross skipped", flush=True)
+        return None
+    out: dict[str, Any] = {"skill_graph": {}, "machine_sims": {}}
+    steps = 120 if quick else 200
+
+    def skill_factory(seed: int) -> Any:
+        return SkillGraphStudent(learners, seed=seed)
+
+    for name in [*machine, "uniform", "tutor", "oracle"]:
+        try:
+            rows = list(run((skill_factory, [TeacherSpec(name)]), seeds=seeds, steps=steps))
+        except Exception as exc:  # a teacher that does not apply to this space
+            print(f"  {name} on SkillGraphStudent: {type(exc).__name__}: {exc}", flush=True)
+            continue
+        last = max(r["step"] for r in rows)
+        vals = [r["value"] for r in rows if r["step"] == last and r["measure"] == "posttest"]
+        out["skill_graph"][name] = float(np.mean(vals))
+        print(f"  {name:20s} on SkillGraphStudent: post-test {np.mean(vals):.3f}", flush=True)
+    sims = {k: v for k, v in getattr(registry, "SIMULATORS", {}).items() if k != "skill_graph"}
+    for sim_name, path in sims.items():
+        try:
+            sim_cls = registry.import_path(path, "simulator")
+            if not isinstance(sim_cls(2, seed=0).space, tk.spaces.Discrete):
+                continue
+        except Exception:
+            continue
+        res: dict[str, float] = {}
+        for name in ["uniform", "target_success", "spaced_review", "tutor", "oracle"]:
+            try:
+                rows = list(
+                    run(
+                        (lambda seed, c=sim_cls: c(learners, seed=seed), [TeacherSpec(name)]),
+                        seeds=seeds,
+                        steps=steps,
+                    )
+                )
+            except Exception as exc:
+                print(f"  {name} on {sim_name}: {type(exc).__name__}: {exc}", flush=True)
+                continue
+            primary = sim_cls.primary
+            last = max(r["step"] for r in rows)
+            vals = [r["value"] for r in rows if r["step"] == last and r["measure"] == primary]
+            res[name] = float(np.mean(vals))
+            print(f"  {name:20s} on {sim_name}: {primary} {np.mean(vals):.3f}", flush=True)
+        out["machine_sims"][sim_name] = res
+    return out
+
+
+def summarize_cross(res: dict[str, Any]) -> list[str]:
+    lines = ["### Cross table: teaching ideas across people and machines", ""]
+    if res["skill_graph"]:
+        lines += ["| teacher | SkillGraphStudent post-test |", "| --- | --- |"]
+        lines += [f"| {k} | {v:.3f} |" for k, v in res["skill_graph"].items()]
+        lines.append("")
+    for sim_name, vals in res["machine_sims"].items():
+        lines += [f"| teacher | {sim_name} (primary measure) |", "| --- | --- |"]
+        lines += [f"| {k} | {v:.3f} |" for k, v in vals.items()]
+        lines.append("")
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=16)
+    parser.add_argument("--learners", type=int, default=24)
+    parser.add_argument("--parts", default="skill,cd,cross")
+    parser.add_argument("--orders", type=int, default=30, help="random orders per seed (cd)")
+    parser.add_argument("--quick", action="store_true", help="shorter budgets, for a smoke run")
+    args = parser.parse_args(argv)
+    parts = set(args.parts.split(","))
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out_json = RESULTS / "people.json"
+    results: dict[str, Any] = json.loads(out_json.read_text()) if out_json.exists() else {}
+    results["command"] = (
+        "PYTHONPATH=. /work/venv/bin/python benchmarks/teachers/bench_people.py "
+        f"--seeds {args.seeds} --learners {args.learners} --parts {args.parts}"
+        + (" --quick" if args.quick else "")
+    )
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("skill", lambda: run_skill(args.seeds, args.learners, args.quick)),
+        ("cd", lambda: run_cd(args.seeds, args.orders)),
+        ("cross", lambda: run_cross(args.seeds, args.learners, args.quick)),
+    ]
+    for name, fn in steps:
+        if name in parts:
+            print(f"part {name}", flush=True)
+            got = fn()
+            if got is not None:
+                results[name] = got
+            out_json.write_text(json.dumps(results, indent=1))
+    lines = [f"Command: `{results['command']}`", ""]
+    if "skill" in results:
+        lines += summarize_skill(results["skill"])
+        plot_skill(results["skill"])
+    if "cd" in results:
+        lines += summarize_cd(results["cd"])
+    if "cross" in results:
+        lines += summarize_cross(results["cross"])
+    (RESULTS / "people_tables.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
