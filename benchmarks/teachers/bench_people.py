@@ -40,6 +40,7 @@ from teachkit.teachers import MasteryLearning, Rehearsal
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "benchmarks" / "results"
 IMG = ROOT / "docs" / "img"
+SEED0 = 100  # the Tutor's defaults were chosen on seeds 0-2: report others
 
 
 class RehearsedMastery(Rehearsal):
@@ -114,7 +115,7 @@ def run_skill(seeds: int, learners: int, quick: bool) -> dict[str, Any]:
             rows = list(
                 run(
                     (factory, [spec]),
-                    seeds=seeds,
+                    seeds=list(range(SEED0, SEED0 + seeds)),
                     steps=suite["steps"],
                     eval_every=max(1, suite["steps"] // 10),
                 )
@@ -331,6 +332,7 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
 
     people = {"mastery", "target_success", "path_planner", "spaced_review", "rehearsal",
               "cyclical", "tutor", "class_order", "sequential", "uniform"}  # fmt: skip
+    seeds = min(seeds, 8)  # the cross table is a sketch: fewer seeds, smaller budgets
     machine = [name for name in registry.TEACHERS if name not in people]
     if not machine:
         print("  no machine teachers registered: part cross skipped", flush=True)
@@ -343,7 +345,13 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
 
     for name in [*machine, "uniform", "tutor", "oracle"]:
         try:
-            rows = list(run((skill_factory, [TeacherSpec(name)]), seeds=seeds, steps=steps))
+            rows = list(
+                run(
+                    (skill_factory, [TeacherSpec(name)]),
+                    seeds=list(range(SEED0, SEED0 + seeds)),
+                    steps=steps,
+                )
+            )
         except Exception as exc:  # a teacher that does not apply to this space
             print(f"  {name} on SkillGraphStudent: {type(exc).__name__}: {exc}", flush=True)
             continue
@@ -360,13 +368,13 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
         except Exception:
             continue
         res: dict[str, float] = {}
-        for name in ["uniform", "target_success", "spaced_review", "tutor", "oracle"]:
+        for name in ["uniform", "mastery", "target_success", "spaced_review", "tutor", "oracle"]:
             try:
                 rows = list(
                     run(
-                        (lambda seed, c=sim_cls: c(learners, seed=seed), [TeacherSpec(name)]),
+                        (lambda seed, c=sim_cls: c(8, seed=seed), [TeacherSpec(name)]),
                         seeds=seeds,
-                        steps=steps,
+                        steps=60,
                     )
                 )
             except Exception as exc:
@@ -377,6 +385,7 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
             vals = [r["value"] for r in rows if r["step"] == last and r["measure"] == primary]
             res[name] = float(np.mean(vals))
             print(f"  {name:20s} on {sim_name}: {primary} {np.mean(vals):.3f}", flush=True)
+        res["__measure__"] = sim_cls.primary  # type: ignore[assignment]
         out["machine_sims"][sim_name] = res
     return out
 
@@ -388,8 +397,9 @@ def summarize_cross(res: dict[str, Any]) -> list[str]:
         lines += [f"| {k} | {v:.3f} |" for k, v in res["skill_graph"].items()]
         lines.append("")
     for sim_name, vals in res["machine_sims"].items():
-        lines += [f"| teacher | {sim_name} (primary measure) |", "| --- | --- |"]
-        lines += [f"| {k} | {v:.3f} |" for k, v in vals.items()]
+        measure = vals.get("__measure__", "primary measure")
+        lines += [f"| teacher | {sim_name}: {measure} after 60 steps |", "| --- | --- |"]
+        lines += [f"| {k} | {v:.3f} |" for k, v in vals.items() if k != "__measure__"]
         lines.append("")
     return lines
 

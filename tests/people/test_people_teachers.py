@@ -46,7 +46,7 @@ GOLDEN = {
     ),
     "tutor": (
         lambda s: T.Tutor(s, seed=0),
-        "count count count count word word word word word count sub sub sub sub sub div",
+        "count count count count count word word word word word sub sub sub sub sub div",
     ),
     "cyclical": (
         lambda s: T.Cyclical(s, period=8, seed=0),
