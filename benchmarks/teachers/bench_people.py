@@ -403,6 +403,7 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
             )
         except Exception as exc:  # a teacher that does not apply to this space
             print(f"  {name} on SkillGraphStudent: {type(exc).__name__}: {exc}", flush=True)
+            out["skill_graph"][name] = f"n/a ({_why(exc)})"
             continue
         last = max(r["step"] for r in rows)
         vals = [r["value"] for r in rows if r["step"] == last and r["measure"] == "posttest"]
@@ -428,6 +429,7 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
                 )
             except Exception as exc:
                 print(f"  {name} on {sim_name}: {type(exc).__name__}: {exc}", flush=True)
+                res[name] = f"n/a ({_why(exc)})"  # type: ignore[assignment]
                 continue
             primary = sim_cls.primary
             last = max(r["step"] for r in rows)
@@ -439,16 +441,29 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
     return out
 
 
+def _why(exc: Exception) -> str:
+    text = str(exc)
+    if "group rewards" in text:
+        return "needs GRPO group rewards"
+    if "works on" in text:
+        return "needs another kind of space"
+    return f"{type(exc).__name__}: {text[:60]}"
+
+
+def _cell(v: Any) -> str:
+    return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+
 def summarize_cross(res: dict[str, Any]) -> list[str]:
     lines = ["### Cross table: teaching ideas across people and machines", ""]
     if res["skill_graph"]:
         lines += ["| teacher | SkillGraphStudent post-test |", "| --- | --- |"]
-        lines += [f"| {k} | {v:.3f} |" for k, v in res["skill_graph"].items()]
+        lines += [f"| {k} | {_cell(v)} |" for k, v in res["skill_graph"].items()]
         lines.append("")
     for sim_name, vals in res["machine_sims"].items():
         measure = vals.get("__measure__", "primary measure")
         lines += [f"| teacher | {sim_name}: {measure} after 60 steps |", "| --- | --- |"]
-        lines += [f"| {k} | {v:.3f} |" for k, v in vals.items() if k != "__measure__"]
+        lines += [f"| {k} | {_cell(v)} |" for k, v in vals.items() if k != "__measure__"]
         lines.append("")
     return lines
 
