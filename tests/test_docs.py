@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-DOCS = [ROOT / "README.md", ROOT / "docs" / "curriculum.md", ROOT / "docs" / "teachers_people.md"]
+DOCS = [
+    ROOT / "README.md",
+    ROOT / "docs" / "curriculum.md",
+    ROOT / "docs" / "simulators.md",
+    ROOT / "docs" / "simulators_machine.md",
+    ROOT / "docs" / "teachers_people.md",
+]
 
 
 def python_blocks(path: Path) -> list[str]:

@@ -389,11 +389,25 @@ class _SQLTransaction(Transaction):
     def _insert_many(
         self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
     ) -> None:
-        """Hand rows straight to the driver's executemany: SQLAlchemy's per-row parameter
-        processing would cost more than the database itself on big batches."""
-        mark = "?" if self._conn.dialect.paramstyle == "qmark" else "%s"
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-        self._conn.exec_driver_sql(sql, rows)
+        """Hand rows straight to the driver: SQLAlchemy's per-row parameter processing would
+        cost more than the database itself on big batches.
+
+        SQLite takes ``executemany`` (one prepared statement, no round trips). PostgreSQL
+        gets ``COPY ... FROM STDIN`` on the same connection, inside the same transaction:
+        a round trip per row, or parsing a statement with tens of thousands of
+        placeholders, would dominate a batched tell.
+        """
+        if self._mark == "?":
+            row = "(" + ", ".join(["?"] * len(columns)) + ")"
+            self._conn.exec_driver_sql(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {row}", rows
+            )
+            return
+        raw = self._conn.connection.driver_connection
+        sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+            for values in rows:
+                copy.write_row(values)
 
     def append_ask(
         self, learner_id: str, tasks: list[str], created: float, expires: float | None
