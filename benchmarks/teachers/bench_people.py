@@ -290,7 +290,7 @@ def plot_skill(results: dict[str, Any]) -> None:
 # -- Curriculum Designer on ClassIncrementalStudent ------------------------------------------
 def run_cd(seeds: int, n_orders: int) -> dict[str, Any] | None:
     try:
-        from teachkit.simulators import ClassIncrementalStudent  # type: ignore[attr-defined]
+        from teachkit.simulators import ClassIncrementalStudent
     except ImportError:
         print("  ClassIncrementalStudent is not available: part cd skipped", flush=True)
         return None
@@ -417,7 +417,7 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
                 continue
         except Exception:
             continue
-        res: dict[str, float] = {}
+        res: dict[str, Any] = {}
         for name in ["uniform", "mastery", "target_success", "spaced_review", "tutor", "oracle"]:
             try:
                 rows = list(
@@ -436,7 +436,7 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
             vals = [r["value"] for r in rows if r["step"] == last and r["measure"] == primary]
             res[name] = float(np.mean(vals))
             print(f"  {name:20s} on {sim_name}: {primary} {np.mean(vals):.3f}", flush=True)
-        res["__measure__"] = sim_cls.primary  # type: ignore[assignment]
+        res["__measure__"] = sim_cls.primary
         out["machine_sims"][sim_name] = res
     return out
 
@@ -480,10 +480,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     out_json = RESULTS / "people.json"
     results: dict[str, Any] = json.loads(out_json.read_text()) if out_json.exists() else {}
-    results["command"] = (
+    command = (
         "PYTHONPATH=. /work/venv/bin/python benchmarks/teachers/bench_people.py "
-        f"--seeds {args.seeds} --learners {args.learners} --parts {args.parts}"
-        + (" --quick" if args.quick else "")
+        f"--seeds {args.seeds} --learners {args.learners} --orders {args.orders} "
+        f"--parts {{part}}" + (" --quick" if args.quick else "")
     )
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("skill", lambda: run_skill(args.seeds, args.learners, args.quick)),
@@ -496,15 +496,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             got = fn()
             if got is not None:
                 results[name] = got
+                results.setdefault("commands", {})[name] = command.format(part=name)
             out_json.write_text(json.dumps(results, indent=1))
-    lines = [f"Command: `{results['command']}`", ""]
+    lines: list[str] = []
+    commands = results.get("commands", {})
+    for name, summarize in (("skill", summarize_skill), ("cd", summarize_cd),
+                            ("cross", summarize_cross)):  # fmt: skip
+        if name in results:
+            lines += [f"Command: `{commands.get(name, '?')}`", ""]
+            lines += summarize(results[name])
     if "skill" in results:
-        lines += summarize_skill(results["skill"])
         plot_skill(results["skill"])
-    if "cd" in results:
-        lines += summarize_cd(results["cd"])
-    if "cross" in results:
-        lines += summarize_cross(results["cross"])
     (RESULTS / "people_tables.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
