@@ -429,7 +429,7 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
                 )
             except Exception as exc:
                 print(f"  {name} on {sim_name}: {type(exc).__name__}: {exc}", flush=True)
-                res[name] = f"n/a ({_why(exc)})"  # type: ignore[assignment]
+                res[name] = f"n/a ({_why(exc)})"
                 continue
             primary = sim_cls.primary
             last = max(r["step"] for r in rows)
