@@ -281,8 +281,9 @@ def plot_skill(results: dict[str, Any]) -> None:
         ax.set_xlim(min(ret) - 0.05, max(post) + 0.02)
         ax.set_title(name, fontsize=9)
         ax.grid(axis="x", alpha=0.3)
-    axes[0].legend(fontsize=7, loc="lower right")
-    fig.tight_layout()
+    handles, names = axes[0].get_legend_handles_labels()
+    fig.legend(handles, names, fontsize=8, loc="upper center", ncol=2)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     fig.savefig(IMG / "people-final.png")
     plt.close(fig)
 
