@@ -103,6 +103,9 @@ def people_teachers() -> list[Any]:
         TeacherSpec("rehearsal", label="rehearsal (sequential)"),
         TeacherSpec(f"{__name__}:RehearsedMastery", label="rehearsal (mastery)"),
         TeacherSpec("cyclical", {"period": 40}, label="cyclical"),
+        TeacherSpec(
+            "class_order", {"steps": 5}, label="class_order (5 per item in topological order)"
+        ),
         TeacherSpec("tutor", label="tutor"),
         TeacherSpec("oracle"),
     ]
@@ -130,12 +133,19 @@ def t_ci(x: np.ndarray) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def run_skill(seeds: int, learners: int, quick: bool) -> dict[str, Any]:
+def run_skill(
+    seeds: int,
+    learners: int,
+    quick: bool,
+    only: set[str] | None = None,
+    previous: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run the teachers (those labelled in ``only``, if given, merged into ``previous``)."""
     from teachkit.benchmark import run
     from teachkit.simulators import SkillGraphStudent
 
-    out: dict[str, Any] = {}
-    specs = people_teachers()
+    out: dict[str, Any] = copy.deepcopy(previous) if only and previous else {}
+    specs = [s for s in people_teachers() if not only or s.label in only]
     for suite in skill_suites(quick):
         params = suite["params"]
 
@@ -144,9 +154,10 @@ def run_skill(seeds: int, learners: int, quick: bool) -> dict[str, Any]:
 
         fit_pilot_irt(params, range(SEED0, SEED0 + seeds), learners)
 
-        finals: dict[str, dict[str, list[float]]] = {}
-        curves: dict[str, dict[int, list[float]]] = {}
-        seconds: dict[str, float] = {}
+        before = out.get(suite["name"], {})
+        finals: dict[str, dict[str, list[float]]] = before.get("finals", {})
+        curves: dict[str, Any] = before.get("curves", {})
+        seconds: dict[str, float] = before.get("seconds", {})
         for spec in specs:
             started = time.perf_counter()
             rows = list(
@@ -159,14 +170,16 @@ def run_skill(seeds: int, learners: int, quick: bool) -> dict[str, Any]:
             )
             seconds[spec.label] = time.perf_counter() - started
             last = max(r["step"] for r in rows)
-            fin = finals.setdefault(spec.label, {"posttest": [], "retention": []})
+            fin = finals[spec.label] = {"posttest": [], "retention": []}
+            curve: dict[str, list[float]] = {}
             for r in sorted(rows, key=lambda r: r["seed"]):
                 if r["kind"] != "measure":
                     continue
                 if r["step"] == last and r["measure"] in fin:
                     fin[r["measure"]].append(r["value"])
                 if r["measure"] == "posttest":
-                    curves.setdefault(spec.label, {}).setdefault(r["step"], []).append(r["value"])
+                    curve.setdefault(str(r["step"]), []).append(r["value"])
+            curves[spec.label] = curve
             print(
                 f"  {suite['name']:32s} {spec.label:28s} post {np.mean(fin['posttest']):.3f} "
                 f"ret {np.mean(fin['retention']):.3f}  ({seconds[spec.label]:.0f}s)",
@@ -176,7 +189,7 @@ def run_skill(seeds: int, learners: int, quick: bool) -> dict[str, Any]:
             "steps": suite["steps"],
             "params": params,
             "finals": finals,
-            "curves": {k: {str(s): v for s, v in c.items()} for k, c in curves.items()},
+            "curves": curves,
             "seconds": seconds,
         }
     return out
@@ -193,6 +206,12 @@ def oracle_share(x: np.ndarray, u: np.ndarray, o: np.ndarray) -> tuple[float, fl
     return share, float(low), float(high)
 
 
+def _ordered(finals: dict[str, Any]) -> list[str]:
+    """Teacher labels in report order (those of ``people_teachers()`` first)."""
+    order = [s.label for s in people_teachers()]
+    return sorted(finals, key=lambda k: order.index(k) if k in order else len(order))
+
+
 def summarize_skill(results: dict[str, Any]) -> list[str]:
     lines: list[str] = []
     for name, res in results.items():
@@ -207,7 +226,8 @@ def summarize_skill(results: dict[str, Any]) -> list[str]:
             "| s/run |",
             "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
-        for label, fin in finals.items():
+        for label in _ordered(finals):
+            fin = finals[label]
             cells = []
             for measure in ("posttest", "retention"):
                 x = np.array(fin[measure])
@@ -270,7 +290,7 @@ def plot_skill(results: dict[str, Any]) -> None:
     fig, axes = plt.subplots(1, len(results), figsize=(5.2 * len(results), 4.2), dpi=90)
     axes = np.atleast_1d(axes)
     for ax, (name, res) in zip(axes, results.items()):
-        labels = list(res["finals"])
+        labels = _ordered(res["finals"])
         y = np.arange(len(labels))
         post = [np.mean(res["finals"][k]["posttest"]) for k in labels]
         ret = [np.mean(res["finals"][k]["retention"]) for k in labels]
@@ -476,6 +496,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--parts", default="skill,cd,cross")
     parser.add_argument("--orders", type=int, default=30, help="random orders per seed (cd)")
     parser.add_argument("--quick", action="store_true", help="shorter budgets, for a smoke run")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="part skill: run only these teacher labels (comma list), "
+        "keeping the other teachers' stored results",
+    )
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -486,8 +512,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"--seeds {args.seeds} --learners {args.learners} --orders {args.orders} "
         f"--parts {{part}}" + (" --quick" if args.quick else "")
     )
+    if args.only:
+        command += f' --only "{args.only}"'
+
     steps: list[tuple[str, Callable[[], Any]]] = [
-        ("skill", lambda: run_skill(args.seeds, args.learners, args.quick)),
+        (
+            "skill",
+            lambda: run_skill(
+                args.seeds,
+                args.learners,
+                args.quick,
+                set(args.only.split(",")) if args.only else None,
+                results.get("skill"),
+            ),
+        ),
         ("cd", lambda: run_cd(args.seeds, args.orders)),
         ("cross", lambda: run_cross(args.seeds, args.learners, args.quick)),
     ]
@@ -497,7 +535,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             got = fn()
             if got is not None:
                 results[name] = got
-                results.setdefault("commands", {})[name] = command.format(part=name)
+                commands = results.setdefault("commands", {})
+                done = command.format(part=name)
+                if name == "skill" and args.only and commands.get("skill"):
+                    done = f"{commands['skill']}, then {done}"
+                commands[name] = done
             out_json.write_text(json.dumps(results, indent=1))
     lines: list[str] = []
     commands = results.get("commands", {})
