@@ -70,6 +70,9 @@ class SkillGraph:
             np.array(sorted(r - set(self.skills_of[i].tolist())), dtype=np.int64)
             for i, r in enumerate(req)
         ]
+        # padded forms for vectorized minima: index n_skills points at a sentinel
+        self.pre_pad = _pad(self.pre, self.n_skills)
+        self.item_req_outside_pad = _pad(self.item_req_outside, self.n_skills)
         self.order = self._topological()
         self.rank = np.empty(self.n_skills, dtype=np.int64)
         self.rank[self.order] = np.arange(self.n_skills)
@@ -114,6 +117,20 @@ class SkillGraph:
     def open_items(self, mastered: np.ndarray) -> np.ndarray:
         """Boolean ``(n_items,)``: items whose required skills are all mastered."""
         return np.array([bool(mastered[r].all()) for r in self.item_req], dtype=bool)
+
+
+def _pad(rows: list[np.ndarray], fill: int) -> np.ndarray:
+    width = max(1, max((len(r) for r in rows), default=1))
+    out = np.full((len(rows), width), fill, dtype=np.int64)
+    for i, r in enumerate(rows):
+        out[i, : len(r)] = r
+    return out
+
+
+def min_known(mastery: np.ndarray, pad: np.ndarray) -> np.ndarray:
+    """Per row of ``pad``: the least mastery among its skills, 1 when it has none (and
+    never above 1)."""
+    return np.append(mastery, 1.0)[pad].min(axis=1)
 
 
 def check_fraction(problems: list[str], name: str, value: Any, *, closed: bool = False) -> None:

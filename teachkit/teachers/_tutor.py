@@ -13,7 +13,7 @@ from teachkit.errors import ValidationError
 from teachkit.learners import BKT, BaseLearnerModel, MemoryModel
 from teachkit.spaces import Discrete, Space
 from teachkit.teachers._path import goal_indices, plan_path, practice_cost
-from teachkit.teachers._people import PeopleTeacher, check_fraction
+from teachkit.teachers._people import PeopleTeacher, check_fraction, min_known
 
 
 class Tutor(PeopleTeacher):
@@ -186,7 +186,7 @@ class Tutor(PeopleTeacher):
         if last is None:
             return out
         if self.memory_level == "skills":
-            seen = np.array([np.isfinite(last[g.items_of[s]]).any() for s in range(g.n_skills)])
+            seen = (g.q & np.isfinite(last)[:, None]).any(axis=0)
             recall = self._predict(self._memory, learner_id, np.arange(g.n_skills))
             out[seen] = recall[seen]
             return out
@@ -219,9 +219,7 @@ class Tutor(PeopleTeacher):
         if not needed.any():  # goals reached: everything still weak is fair game
             needed = mastery < self.mastered
         # soft prerequisite gate: learning a skill needs its prerequisites known
-        ready = np.array(
-            [min(1.0, float(mastery[pre].min(initial=1.0)) / self.mastered) for pre in g.pre]
-        )
+        ready = np.minimum(1.0, min_known(mastery, g.pre_pad) / self.mastered)
         rate = np.full(g.n_skills, self.learn)
         if isinstance(self._model, BKT):
             rate = np.asarray(self._model._learn, dtype=np.float64)
@@ -238,12 +236,7 @@ class Tutor(PeopleTeacher):
         # the item's own gate: the prerequisites of its skills that it does not exercise
         # itself (an item whose main skill is far from ready mostly fails, and teaches its
         # other skills little either)
-        item_ready = np.array(
-            [
-                min(1.0, float(mastery[req].min(initial=1.0)) / self.mastered)
-                for req in g.item_req_outside
-            ]
-        )
+        item_ready = np.minimum(1.0, min_known(mastery, g.item_req_outside_pad) / self.mastered)
         new = (q @ (learn_gain * share)) * pitch * item_ready
         return new, q @ (review_gain * share)
 
