@@ -37,6 +37,14 @@ LEARNER_MODELS: dict[str, str] = {
 }
 """Learner-model name -> ``module:Class``."""
 
+SIMULATORS: dict[str, str] = {
+    "skill_graph": "teachkit.simulators:SkillGraphStudent",
+    "category": "teachkit.simulators:CategoryStudent",
+    "grid_toy": "teachkit.simulators:GridToyStudent",
+    "class_incremental": "teachkit.simulators:ClassIncrementalStudent",
+}
+"""Simulator name -> ``module:Class`` (resolved only when used)."""
+
 
 def _resolve(table: dict[str, str], kind: str, name: str) -> Any:
     key = name.strip().lower()
@@ -49,6 +57,25 @@ def _resolve(table: dict[str, str], kind: str, name: str) -> Any:
     return getattr(importlib.import_module(module), qualname)
 
 
+def import_path(path: str, kind: str = "object") -> Any:
+    """The object at ``"package.module:Name"``, or a ValidationError saying why not."""
+    module, sep, qualname = path.partition(":")
+    if not sep or not module or not qualname:
+        raise ValidationError(
+            f"{kind} {path!r}", ["expected 'package.module:Name', e.g. 'mypkg.sims:MyStudent'"]
+        )
+    try:
+        obj: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError) as exc:
+        raise ValidationError(
+            f"{kind} {path!r}",
+            [f"could not be loaded ({type(exc).__name__}: {exc}); check the module and name"],
+        ) from exc
+    return obj
+
+
 def teacher_class(name: str) -> Any:
     """The teacher class registered under ``name`` (case-insensitive)."""
     return _resolve(TEACHERS, "teacher", name)
@@ -57,3 +84,20 @@ def teacher_class(name: str) -> Any:
 def learner_model_class(name: str) -> Any:
     """The learner-model class registered under ``name`` (case-insensitive)."""
     return _resolve(LEARNER_MODELS, "learner model", name)
+
+
+def simulator_class(name: str) -> Any:
+    """The simulator class registered under ``name``, or at ``"module:Class"``.
+
+    Raises a ValidationError for an unknown name (with near misses) and for a registered
+    simulator that this installation cannot import.
+    """
+    if ":" in name:
+        return import_path(name, "simulator")
+    key = name.strip().lower()
+    if key not in SIMULATORS:
+        raise ValidationError(
+            "unknown simulator",
+            [f"{name!r}{did_you_mean(key, SIMULATORS)}; known: {', '.join(sorted(SIMULATORS))}"],
+        )
+    return import_path(SIMULATORS[key], f"simulator {key!r}, registered as")

@@ -1,8 +1,6 @@
-"""The command line: help, version, demo."""
+"""The command line: help and version (the demo: tests/benchmark/test_demo.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -30,10 +28,3 @@ def test_unknown_command_fails(capsys: pytest.CaptureFixture[str]) -> None:
         main(["teach-me"])
     assert info.value.code == 2
     assert "invalid choice: 'teach-me'" in capsys.readouterr().err
-
-
-def test_demo_runs_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--dir", str(tmp_path), "--learners", "2", "--steps", "5"]) == 0
-    out = capsys.readouterr().out
-    assert "reloaded teacher state identical to the running one: True" in out
-    assert (tmp_path / "demo.db").exists()

@@ -15,7 +15,7 @@ DOCS = [
     ROOT / "README.md",
     ROOT / "docs" / "curriculum.md",
     ROOT / "docs" / "simulators.md",
-    ROOT / "docs" / "simulators_machine.md",
+    ROOT / "docs" / "benchmark.md",
     ROOT / "docs" / "teachers_people.md",
 ]
 

@@ -1,4 +1,4 @@
-"""The figures of docs/simulators_machine.md.
+"""The figures of docs/simulators.md (machine simulators).
 
 python benchmarks/simulators/figures_machine.py   # writes docs/img/*.png (about a minute)
 """

@@ -16,6 +16,7 @@ from teachkit.errors import TeachkitError
 
 COMMANDS = {
     "demo": "teachkit.cli._demo",
+    "bench": "teachkit.cli._bench",
     "fit": "teachkit.cli._fit",
     "storage": "teachkit.cli._storage",
 }

@@ -1,69 +1,147 @@
-"""``teachkit demo``: the Quickstart example end to end, on a SQLite file."""
+"""``teachkit demo``: a durable curriculum in a few lines, then teachers compared on
+simulated people and machines, with a report."""
 
 from __future__ import annotations
 
 import argparse
-import math
+import shutil
 from pathlib import Path
 from typing import Any
 
+# Adaptive teachers to show, best first; the first one registered and able to work on the
+# simulator's task space is used, so the demo keeps working whichever teachers are there.
+PREFERRED = {
+    "people": ("tutor", "mastery", "path_planner", "tscl", "sequential"),
+    "machine": ("alp_gmm", "covar_gmm", "riac", "tscl", "sequential"),
+}
+
 
 def register(sub: Any) -> None:
-    parser = sub.add_parser("demo", help="run the quickstart example end to end")
-    parser.add_argument("--dir", default="teachkit-demo", help="where to write the SQLite file")
-    parser.add_argument("--learners", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=40, help="practice steps per learner")
-    parser.add_argument("--seed", type=int, default=0)
+    parser = sub.add_parser(
+        "demo",
+        help="see teachkit work in about a minute: a durable curriculum, then teachers "
+        "compared on simulated students, with a report",
+    )
+    parser.add_argument(
+        "--out",
+        "--dir",
+        dest="out",
+        default="teachkit-demo",
+        help="where to write (default: ./teachkit-demo/)",
+    )
+    parser.add_argument("--seeds", type=int, default=4, help="paired seeds per comparison")
+    parser.add_argument("--quick", action="store_true", help="a tiny run (a few seconds)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bars")
     parser.set_defaults(func=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    import numpy as np
+def adaptive_teacher(kind: str, simulator: str, params: dict[str, Any]) -> str:
+    """The first teacher of ``PREFERRED[kind]`` that is registered and fits the space."""
+    from teachkit.errors import TeachkitError
+    from teachkit.registry import TEACHERS, simulator_class, teacher_class
 
+    space = simulator_class(simulator)(1, seed=0, **params).space
+    for name in PREFERRED[kind]:
+        if name not in TEACHERS:
+            continue
+        try:
+            cls = teacher_class(name)
+        except TeachkitError:
+            continue
+        if isinstance(space, cls.spaces):
+            return name
+    return "uniform"
+
+
+def demo_suites(seeds: int, quick: bool) -> list[tuple[str, Any]]:
+    """The two comparisons the demo runs: ``(kind, Suite)``."""
+    from teachkit.benchmark import Suite, TeacherSpec
+
+    people = {"preset": "arithmetic"}
+    machine = {"cells": 5, "tasks_per_step": 20}
+    out = []
+    for kind, sim, params, learners, steps, every, what in (
+        ("people", "skill_graph", people, 40, 120, 10,
+         "students learning a 12-skill arithmetic graph (post-test score)"),
+        ("machine", "grid_toy", machine, 4, 100, 5,
+         "agents mastering a 2-D task space cell by cell (ALP-GMM toy; % of cells mastered)"),
+    ):  # fmt: skip
+        if quick:
+            learners, steps, every = 4, 12, 4
+        teachers = ["uniform", adaptive_teacher(kind, sim, params), "oracle"]
+        out.append(
+            (
+                kind,
+                Suite(
+                    name=f"demo-{kind}",
+                    simulator=sim,
+                    teachers=tuple(TeacherSpec(t) for t in dict.fromkeys(teachers)),
+                    seeds=tuple(range(seeds)),
+                    steps=steps,
+                    eval_every=every,
+                    n_learners=learners,
+                    simulator_params=params,
+                    description=what,
+                ),
+            )
+        )
+    return out
+
+
+def durable_curriculum(out: Path) -> bool:
+    """Ask, tell, close, reload: the teacher comes back exactly as it was."""
     import teachkit as tk
 
-    out = Path(args.dir)
-    out.mkdir(parents=True, exist_ok=True)
     db = out / "demo.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{db}"
-
     space = tk.spaces.Discrete(
-        ["count", "add", "sub", "mul", "div"],
-        prerequisites={"add": ["count"], "sub": ["add"], "mul": ["add"], "div": ["mul", "sub"]},
+        ["count", "add", "mul"], prerequisites={"add": ["count"], "mul": ["add"]}
     )
-    teacher = tk.teachers.Sequential(space, threshold=0.8, window=5, seed=args.seed)
-    cur = tk.Curriculum(teacher, storage=url, name="arithmetic")
-    print(f"curriculum {cur.name!r} in {url}: {teacher!r}")
-
-    # Each learner gets better at a task the more it practices it (probability of a correct
-    # answer 1 - exp(-attempts / speed)); how fast differs between learners.
-    rng = np.random.default_rng(args.seed)
-    speed = {f"learner-{i}": float(rng.uniform(1.5, 4.0)) for i in range(args.learners)}
-    attempts: dict[tuple[str, str], int] = {}
-    for _ in range(args.steps):
-        for learner in speed:
-            a = cur.ask(learner)
-            k = attempts.get((learner, str(a.task)), 0)
-            correct = rng.random() < 1 - math.exp(-(k + 1) / speed[learner])
-            attempts[(learner, str(a.task))] = k + 1
-            cur.tell(a, tk.Outcome(score=float(correct)))
-    print(f"{cur.ops} asks and tells recorded")
+    cur = tk.Curriculum(
+        tk.teachers.Sequential(space, threshold=0.8, window=3, seed=0),
+        storage=url,
+        name="arithmetic",
+    )
+    for score in (1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0):
+        a = cur.ask("alice")
+        cur.tell(a, tk.Outcome(score=score))
+    task = cur.ask("alice").task
+    state = cur.teacher.state_bytes()
     cur.close()
-
     loaded = tk.Curriculum.load(url, "arithmetic")
-    order = space.task_order()
-    print(f"reloaded from {url}: {loaded.ops} ops replayed from the log")
-    for learner in speed:
-        history = loaded.events(learner)
-        stage = loaded.teacher.stage_of(learner)  # type: ignore[attr-defined]
-        n_correct = sum(e.outcome.score or 0 for e in history)
-        print(
-            f"  {learner}: {len(history)} answers, {n_correct:.0f} correct, "
-            f"now on {order[stage]!r} (stage {stage + 1} of {len(order)})"
-        )
-    same = loaded.teacher.state_bytes() == teacher.state_bytes()
-    print(f"reloaded teacher state identical to the running one: {same}")
+    same = loaded.teacher.state_bytes() == state
+    print(f"  alice answered 7 questions; the teacher moved her on to {task!r}")
+    print(f"  reloaded from {url}: {loaded.ops} ops replayed, teacher state identical: {same}")
     loaded.close()
+    return same
+
+
+def run(args: argparse.Namespace) -> int:
+    from teachkit.benchmark import report_page, run_suite
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    print("1. A durable curriculum (SQLite): ask, tell, reload")
+    same = durable_curriculum(out)
+
+    print("\n2. Teachers compared on simulated learners, over paired seeds")
+    sections, tables = [], []
+    for kind, suite in demo_suites(args.seeds, args.quick):
+        print(
+            f"  {kind}: {suite.description}; teachers {', '.join(t.label for t in suite.teachers)}"
+        )
+        d = out / kind
+        shutil.rmtree(d, ignore_errors=True)
+        result = run_suite(suite, d, progress=not args.no_progress, write_page=False)
+        sections.append(result.section)
+        tables.append(result.markdown)
+        print()
+        print(result.markdown)
+    report = out / "report.html"
+    report.write_text(report_page("teachkit demo", sections, {"command": "teachkit demo"}))
+    print(f"report: {report.resolve()}")
+    print(f"results (CSV, Parquet, summary.md, PNG plots): {out / 'people'}, {out / 'machine'}")
+    print("run your own comparison: teachkit bench --list")
     return 0 if same else 1

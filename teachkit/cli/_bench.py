@@ -1,0 +1,70 @@
+"""``teachkit bench``: run a benchmark suite and write its report."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser(
+        "bench",
+        help="compare teachers on a simulator suite and write a report",
+        description=(
+            "Run teachers on simulated learners over paired seeds; write results "
+            "(CSV, Parquet), summary.md, plots and a self-contained report.html."
+        ),
+    )
+    parser.add_argument("--suite", help="a suite name (see --list) or a path to a .toml file")
+    parser.add_argument("--list", action="store_true", help="list the suites and exit")
+    parser.add_argument(
+        "--teachers",
+        help="comma-separated teacher names (default: the suite's), e.g. uniform,oracle",
+    )
+    parser.add_argument("--seeds", type=int, help="number of paired seeds (default: the suite's)")
+    parser.add_argument("--steps", type=int, help="practice steps per run (default: the suite's)")
+    parser.add_argument("--out", help="output directory (default: bench-results/SUITE)")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from teachkit.benchmark import find_suite, list_suites, run_suite
+    from teachkit.errors import ValidationError
+
+    if args.list:
+        suites = list_suites()
+        if not suites:
+            print("no suites found (looked in ./benchmarks/suites and $TEACHKIT_SUITES)")
+        for name, path in suites.items():
+            try:
+                from teachkit.benchmark import load_suite
+
+                s = load_suite(path)
+                what = f"{s.simulator}, {len(s.teachers)} teachers, {len(s.seeds)} seeds, {s.steps} steps"
+                if s.description:
+                    what += f": {s.description}"
+            except ValidationError as exc:
+                what = f"invalid: {exc}".splitlines()[0]
+            print(f"{name:24s} {what}")
+        return 0
+    if not args.suite:
+        raise ValidationError(
+            "bench", ["--suite: expected a suite name or file (or --list), got none"]
+        )
+    teachers = None
+    if args.teachers is not None:
+        teachers = [t.strip() for t in args.teachers.split(",") if t.strip()]
+    suite = find_suite(args.suite).with_overrides(
+        teachers=teachers, seeds=args.seeds, steps=args.steps
+    )
+    out = Path(args.out) if args.out else Path("bench-results") / suite.name
+    command = "teachkit " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else ""
+    result = run_suite(suite, out, progress=not args.no_progress, command=command)
+    print(result.markdown)
+    print(f"report: {result.paths['report']}")
+    print(f"results: {result.paths['results_csv']}, {result.paths['results_parquet']}")
+    return 0
