@@ -439,11 +439,15 @@ def run_cross(seeds: int, learners: int, quick: bool) -> dict[str, Any] | None:
         except Exception:
             continue
         res: dict[str, Any] = {}
+
+        def machine_factory(seed: int, c: Any = sim_cls) -> Any:
+            return c(8, seed=seed)
+
         for name in ["uniform", "mastery", "target_success", "spaced_review", "tutor", "oracle"]:
             try:
                 rows = list(
                     run(
-                        (lambda seed, c=sim_cls: c(8, seed=seed), [TeacherSpec(name)]),
+                        (machine_factory, [TeacherSpec(name)]),
                         seeds=seeds,
                         steps=60,
                     )
