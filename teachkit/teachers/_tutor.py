@@ -117,10 +117,9 @@ class Tutor(PeopleTeacher):
         for name in ("target", "mastered", "retention", "learn"):
             check_fraction(problems, name, getattr(self, name))
         check_fraction(problems, "target_weight", target_weight, closed=True)
-        for name in ("progress_weight",):
-            v = getattr(self, name)
-            if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v < float("inf"):
-                problems.append(f"{name}: expected a finite number >= 0, got {v!r}")
+        v = progress_weight
+        if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v < float("inf"):
+            problems.append(f"progress_weight: expected a finite number >= 0, got {v!r}")
         if problems:
             raise ValidationError("Tutor", problems)
         self._goals = goal_indices(self.discrete, goals, "Tutor")
