@@ -368,6 +368,36 @@ def run_cd_with(sim_cls: Any, seeds: int, n_orders: int, learners: int = 4) -> d
     return out
 
 
+def plot_cd(res: dict[str, Any]) -> None:
+    """CD score against measured area, each seed's areas centred on its mean."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from teachkit.teachers import CurriculumDesigner
+
+    cd = CurriculumDesigner(class_distances())
+    xs, ys = [], []
+    for entry in res["seeds"]:
+        rng = np.random.default_rng([entry["seed"], 7])
+        orders = [rng.permutation(10).tolist() for _ in range(len(entry["random"]))]
+        xs.append(cd.scores(np.array(orders)))
+        ys.append(np.array(entry["random"]) - np.mean(entry["random"]))
+    top = [np.mean(e["top"]) - np.mean(e["random"]) for e in res["seeds"]]
+    fig, ax = plt.subplots(figsize=(5.0, 3.6), dpi=90)
+    ax.scatter(np.concatenate(xs), np.concatenate(ys), s=6, alpha=0.4, label="random orders")
+    best = cd.rank(top=1)[0].score
+    ax.scatter([best] * len(top), top, s=14, color="C3", label="CD's top order (per seed)")
+    ax.set_xlabel("Curriculum Designer score")
+    ax.set_ylabel("area under running accuracy\n(minus the seed's random mean)")
+    ax.legend(fontsize=7)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(IMG / "people-cd.png")
+    plt.close(fig)
+
+
 def summarize_cd(res: dict[str, Any]) -> list[str]:
     seeds = res["seeds"]
     top = np.array([np.mean(s["top"]) for s in seeds])
@@ -554,6 +584,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             lines += summarize(results[name])
     if "skill" in results:
         plot_skill(results["skill"])
+    if "cd" in results:
+        plot_cd(results["cd"])
     (RESULTS / "people_tables.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 
