@@ -3,6 +3,7 @@
     python benchmarks/core/bench_core.py                     # everything (about 10 minutes)
     python benchmarks/core/bench_core.py --quick             # small sizes, a smoke test
     python benchmarks/core/bench_core.py --postgres URL      # include PostgreSQL
+    python benchmarks/core/bench_core.py --parts memory,sqlite  # a subset
 
 Prints one line per measurement and writes them to ``--out`` (JSON). Targets (issue 2):
 <= 50 µs per single in-memory ask+tell; <= 1 µs per decision in ``ask_many(1024)`` batches;
@@ -232,25 +233,34 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes (a smoke test)")
     parser.add_argument("--postgres", help="a PostgreSQL URL to include")
     parser.add_argument("--out", default="benchmarks/results/core.json")
+    parser.add_argument(
+        "--parts",
+        default="memory,sqlite,postgres,reload",
+        help="comma-separated subset of memory,sqlite,postgres,reload (default: all)",
+    )
     args = parser.parse_args()
     q = args.quick
+    parts = set(args.parts.split(","))
     print(
         f"teachkit {tk.__version__}, Python {platform.python_version()}, {platform.machine()}, {platform.processor() or ''}"
     )
-    bench_memory(n_single=2000 if q else 20000, n_batches=20 if q else 200)
+    if "memory" in parts:
+        bench_memory(n_single=2000 if q else 20000, n_batches=20 if q else 200)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        bench_durable(
-            f"sqlite:///{folder / 'durable.db'}",
-            "SQLite (WAL, synchronous=NORMAL)",
-            500 if q else 5000,
-            10 if q else 100,
-        )
-        if args.postgres:
+        if "sqlite" in parts:
+            bench_durable(
+                f"sqlite:///{folder / 'durable.db'}",
+                "SQLite (WAL, synchronous=NORMAL)",
+                500 if q else 5000,
+                10 if q else 100,
+            )
+        if args.postgres and "postgres" in parts:
             bench_durable(
                 args.postgres, "PostgreSQL 15 (localhost)", 500 if q else 5000, 10 if q else 100
             )
-        bench_reload(folder, 20_000 if q else 1_000_000)
+        if "reload" in parts:
+            bench_reload(folder, 20_000 if q else 1_000_000)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
