@@ -13,7 +13,7 @@ fraction is shown), the change against Uniform, the paired win rate, the final O
 accuracy and the fraction of zero-variance groups; for class-incremental learning the
 final accuracy, its area under the curve and forgetting. Writes
 ``benchmarks/results/discrete_quality.json`` and figures in ``docs/img/``; the markdown
-tables are printed (and pasted into ``benchmarks/results/discrete.md``).
+tables are printed (and pasted into ``BENCHMARKS.md``).
 """
 
 from __future__ import annotations

@@ -141,7 +141,7 @@ class ClassIncrementalOracle(_BoundOracle):
     On digits with replay, ``lowest`` does as well as or better than the myopic
     ``greedy`` rule (which can keep polishing taught classes instead of adding a new
     one whose first pass briefly hurts the others) at a tenth of the cost, hence the
-    default; see ``benchmarks/results/simulators_machine.md``.
+    default; see ``BENCHMARKS.md``.
     """
 
     spaces: ClassVar[tuple[type[Space], ...]] = (Discrete,)

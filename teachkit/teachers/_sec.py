@@ -38,7 +38,7 @@ class SEC(BaseTeacher):
         alpha: the TD(0) learning rate (0.5 in the paper).
         temperature: the Boltzmann temperature (lower is greedier). Mean absolute
             advantages lie between 0 and about 1, so 1.0 hardly separates categories;
-            0.2 did best on the CategoryStudent suites (benchmarks/results/discrete.md).
+            0.2 did best on the CategoryStudent suites (see BENCHMARKS.md).
         decay_unsampled: also decay the value of categories absent from a step,
             ``Q(c) <- (1 - alpha) * Q(c)`` (as if their reward were 0), which the reference
             behaviour does; the paper's rule updates only sampled categories (default).
