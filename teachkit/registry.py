@@ -15,6 +15,10 @@ from teachkit.errors import ValidationError
 TEACHERS: dict[str, str] = {
     "uniform": "teachkit.teachers:Uniform",
     "sequential": "teachkit.teachers:Sequential",
+    "alp_gmm": "teachkit.teachers:ALPGMM",
+    "covar_gmm": "teachkit.teachers:CovarGMM",
+    "riac": "teachkit.teachers:RIAC",
+    "adr": "teachkit.teachers:ADR",
 }
 """Teacher name -> ``module:Class``."""
 

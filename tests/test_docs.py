@@ -16,6 +16,7 @@ DOCS = [
     ROOT / "docs" / "curriculum.md",
     ROOT / "docs" / "simulators.md",
     ROOT / "docs" / "benchmark.md",
+    ROOT / "docs" / "teachers_continuous.md",
 ]
 
 

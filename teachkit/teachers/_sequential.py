@@ -78,10 +78,20 @@ class Sequential(BaseTeacher):
         if problems:
             raise ValidationError("Sequential", problems)
         self._points = self._stage_points()
+        self._position = self._positions()
         self._stage: dict[str, int] = {}
         self._recent: dict[str, list[float]] = {}
 
-    _derived = ("_points",)
+    _derived = ("_points", "_position")
+
+    def _positions(self) -> np.ndarray | None:
+        """Discrete: each task's position in the order (-1 if absent), for O(1) lookups."""
+        if not isinstance(self.space, Discrete):
+            return None
+        position = np.full(self.space.n, -1, dtype=np.int64)
+        for i, task in enumerate(self._points.tolist()):
+            position[task] = i  # as before: a task listed twice maps to its last place
+        return position
 
     def _stage_points(self) -> np.ndarray:
         space = self.space
@@ -114,9 +124,8 @@ class Sequential(BaseTeacher):
         return tasks
 
     def _stage_index(self, tasks: np.ndarray) -> np.ndarray:
-        if isinstance(self.space, Discrete):
-            pos = {int(t): i for i, t in enumerate(self._points)}
-            return np.array([pos.get(int(t), -1) for t in tasks], dtype=np.int64)
+        if self._position is not None:
+            return self._position[tasks]
         d = ((tasks[:, None, :] - self._points[None, :, :]) ** 2).sum(axis=2)
         return d.argmin(axis=1)
 
