@@ -2,5 +2,6 @@
 
 Each submodule imports its framework lazily: ``teachkit.integrations.gymnasium`` needs
 gymnasium (``pip install 'teachkit[gym]'``), ``teachkit.integrations.ray`` needs ray
-(``pip install 'teachkit[ray]'``); ``teachkit.integrations.teachmyagent`` needs nothing more.
+(``pip install 'teachkit[ray]'``); ``teachkit.integrations.teachmyagent`` and
+``teachkit.integrations.syllabus`` (Syllabus's curriculum call shapes) need nothing more.
 """

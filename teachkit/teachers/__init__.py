@@ -8,8 +8,35 @@ from teachkit.teachers._adr import ADR
 from teachkit.teachers._alp_gmm import ALPGMM
 from teachkit.teachers._base import BaseTeacher
 from teachkit.teachers._covar_gmm import CovarGMM
+from teachkit.teachers._doremi import DoReMi
+from teachkit.teachers._dump import DUMP
+from teachkit.teachers._per_learner_copy import PerLearner
+from teachkit.teachers._plr import PLR, RobustPLR
 from teachkit.teachers._riac import RIAC
+from teachkit.teachers._sec import SEC
 from teachkit.teachers._sequential import Sequential
+from teachkit.teachers._skill_it import SkillIt
+from teachkit.teachers._target_difficulty import TargetDifficulty
+from teachkit.teachers._tscl import TSCL
 from teachkit.teachers._uniform import Uniform
+from teachkit.teachers._zero_variance import ZeroVarianceFilter
 
-__all__ = ["ADR", "ALPGMM", "RIAC", "BaseTeacher", "CovarGMM", "Sequential", "Uniform"]
+__all__ = [
+    "ADR",
+    "ALPGMM",
+    "DUMP",
+    "PLR",
+    "RIAC",
+    "SEC",
+    "TSCL",
+    "BaseTeacher",
+    "CovarGMM",
+    "DoReMi",
+    "PerLearner",
+    "RobustPLR",
+    "Sequential",
+    "SkillIt",
+    "TargetDifficulty",
+    "Uniform",
+    "ZeroVarianceFilter",
+]
