@@ -29,6 +29,14 @@ TEACHERS: dict[str, str] = {
     "covar_gmm": "teachkit.teachers:CovarGMM",
     "riac": "teachkit.teachers:RIAC",
     "adr": "teachkit.teachers:ADR",
+    "mastery": "teachkit.teachers:MasteryLearning",
+    "target_success": "teachkit.teachers:TargetSuccess",
+    "path_planner": "teachkit.teachers:PathPlanner",
+    "spaced_review": "teachkit.teachers:SpacedReview",
+    "rehearsal": "teachkit.teachers:Rehearsal",
+    "class_order": "teachkit.teachers:ClassOrder",
+    "cyclical": "teachkit.teachers:Cyclical",
+    "tutor": "teachkit.teachers:Tutor",
 }
 """Teacher name -> ``module:Class``."""
 

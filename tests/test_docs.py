@@ -17,6 +17,7 @@ DOCS = [
     ROOT / "docs" / "simulators.md",
     ROOT / "docs" / "benchmark.md",
     ROOT / "docs" / "teachers_continuous.md",
+    ROOT / "docs" / "teachers_people.md",
 ]
 
 
