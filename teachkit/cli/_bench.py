@@ -39,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
         suites = list_suites()
         if not suites:
             print("no suites found (looked in ./benchmarks/suites and $TEACHKIT_SUITES)")
+        width = max((len(n) for n in suites), default=0)
         for name, path in suites.items():
             try:
                 from teachkit.benchmark import load_suite
@@ -49,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
                     what += f": {s.description}"
             except ValidationError as exc:
                 what = f"invalid: {exc}".splitlines()[0]
-            print(f"{name:24s} {what}")
+            print(f"{name:{width}s}  {what}")
         return 0
     if not args.suite:
         raise ValidationError(

@@ -11,7 +11,7 @@ from typing import Any
 # Adaptive teachers to show, best first; the first one registered and able to work on the
 # simulator's task space is used, so the demo keeps working whichever teachers are there.
 PREFERRED = {
-    "people": ("tutor", "mastery", "path_planner", "tscl", "sequential"),
+    "people": ("tutor", "mastery", "path_planner", "target_difficulty", "tscl", "sequential"),
     "machine": ("alp_gmm", "covar_gmm", "riac", "tscl", "sequential"),
 }
 
