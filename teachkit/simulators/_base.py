@@ -30,13 +30,16 @@ class Simulator(ABC):
       That batch is all a teacher ever sees.
     * ``measures()`` evaluates the population without changing it (post-test,
       % mastered, accuracy, ...) and returns named floats, averaged over learners;
-      ``primary`` names the headline one and ``higher_is_better`` its direction.
+      ``primary`` names the headline one and ``higher_is_better`` its direction;
+      ``directions`` gives the others' (True: higher is better).
     * The hidden state lives in ``_private`` attributes; ``truth()`` returns it, and only
       oracle teachers (``oracle(seed)``) may call it.
     """
 
     primary: ClassVar[str]
     higher_is_better: ClassVar[bool] = True
+    directions: ClassVar[dict[str, bool]] = {}
+    """Other measures' directions (True: higher is better), for summaries and win rates."""
     tasks_per_step: int = 1
 
     def __init__(self, n_learners: int = 1, *, seed: int | None = None) -> None:

@@ -160,6 +160,13 @@ class CategoryStudent(Simulator, Component):
     """
 
     primary: ClassVar[str] = "test_accuracy"
+    directions: ClassVar[dict[str, bool]] = {
+        "accuracy": True,
+        "ood_accuracy": True,
+        "zero_variance": False,
+        "steps_to_target": False,
+        "reached_target": True,
+    }
     higher_is_better: ClassVar[bool] = True
     _derived: ClassVar[tuple[str, ...]] = (
         "_space",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -98,6 +98,11 @@ class ClassIncrementalStudent(Simulator):
     """
 
     primary = "accuracy"
+    directions: ClassVar[dict[str, bool]] = {
+        "seen_accuracy": True,
+        "auc": True,
+        "forgetting": False,
+    }
     higher_is_better = True
 
     def __init__(

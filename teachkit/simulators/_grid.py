@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -88,6 +88,7 @@ class GridToyStudent(Simulator):
     """
 
     primary = "mastered"
+    directions: ClassVar[dict[str, bool]] = {"mastered_learnable": True, "mean_competence": True}
     higher_is_better = True
 
     def __init__(

@@ -135,6 +135,12 @@ class SkillGraphStudent(Simulator, Component):
     """
 
     primary: ClassVar[str] = "posttest"
+    directions: ClassVar[dict[str, bool]] = {
+        "retention": True,
+        "mastered": True,
+        "mastered_all": True,
+        "time_to_mastery": False,
+    }
     higher_is_better: ClassVar[bool] = True
     _derived: ClassVar[tuple[str, ...]] = ("_graph", "_space", "_ids_rep", "_version")
 
