@@ -53,6 +53,19 @@ def adaptive_teacher(kind: str, simulator: str, params: dict[str, Any]) -> str:
     return "uniform"
 
 
+def own_copy_per_learner(name: str) -> dict[str, Any]:
+    """Each simulated learner is its own student: teachers that serve a whole population by
+    default (ALP-GMM and the other continuous-space teachers) get ``per_learner=True``."""
+    import inspect
+
+    if name == "oracle":
+        return {}
+    from teachkit.registry import teacher_class
+
+    accepts = inspect.signature(teacher_class(name)).parameters
+    return {"per_learner": True} if "per_learner" in accepts else {}
+
+
 def demo_suites(seeds: int, quick: bool) -> list[tuple[str, Any]]:
     """The two comparisons the demo runs: ``(kind, Suite)``."""
     from teachkit.benchmark import Suite, TeacherSpec
@@ -75,7 +88,9 @@ def demo_suites(seeds: int, quick: bool) -> list[tuple[str, Any]]:
                 Suite(
                     name=f"demo-{kind}",
                     simulator=sim,
-                    teachers=tuple(TeacherSpec(t) for t in dict.fromkeys(teachers)),
+                    teachers=tuple(
+                        TeacherSpec(t, own_copy_per_learner(t)) for t in dict.fromkeys(teachers)
+                    ),
                     seeds=tuple(range(seeds)),
                     steps=steps,
                     eval_every=every,
