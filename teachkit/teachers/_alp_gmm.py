@@ -19,8 +19,7 @@ from teachkit.teachers._mixture import (
     check_ratio,
     cumulative,
     fit_best,
-    proportional_choice,
-    sample_components,
+    sample_mixture_tasks,
     task_cholesky,
 )
 from teachkit.teachers._per_learner import PerLearner
@@ -226,24 +225,7 @@ class ALPGMM(PerLearner, BaseTeacher):
         gmm = self._gmm
         if gmm is None or self._episodes < self._bootstrap:
             return space.sample_encoded(self._rng, n)
-        if n == 1:  # the one-task ask of an RL loop, with as few numpy calls as possible
-            u = self._rng.random(2)
-            if u[0] < self.random_task_ratio:
-                return space.sample_encoded(self._rng, 1)
-            c = int(gmm["cum"].searchsorted(u[1], side="right"))
-            z = self._rng.standard_normal(self._dim)
-            x = (
-                self._scale.low
-                + (gmm["means"][c, : self._dim] + gmm["chols"][c] @ z) * self._scale.span
-            )
-            return np.minimum(np.maximum(x, space.low), space.high)[None, :]
-        rand = self._rng.random(n) < self.random_task_ratio
-        comps = proportional_choice(self._rng, gmm["cum"], n)
-        unit = sample_components(self._rng, gmm["means"], gmm["chols"], comps)
-        out = np.minimum(np.maximum(self._scale.from_unit(unit), space.low), space.high)
-        if rand.any():
-            out[rand] = space.sample_encoded(self._rng, int(rand.sum()))
-        return out
+        return sample_mixture_tasks(self._rng, space, self._scale, gmm, self.random_task_ratio, n)
 
     def _tell(self, batch: EventBatch) -> None:
         if self.per_learner:

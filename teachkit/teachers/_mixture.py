@@ -147,6 +147,36 @@ def sample_components(
     return means[comps, :dim] + np.einsum("nij,nj->ni", chols[comps], z)
 
 
+def sample_mixture_tasks(
+    rng: np.random.Generator,
+    space: Box,
+    scale: UnitScaler,
+    gmm: dict[str, np.ndarray],
+    random_task_ratio: float,
+    n: int,
+) -> np.ndarray:
+    """``n`` tasks as ALP-GMM and Covar-GMM draw them (Portelas et al. 2019): with
+    probability ``random_task_ratio`` uniform in the box, else a component chosen with the
+    probabilities whose running sum is ``gmm["cum"]``, a Gaussian draw from it in unit
+    coordinates, mapped back and clipped to the bounds."""
+    dim = space.dim
+    if n == 1:  # the one-task ask of an RL loop, with as few numpy calls as possible
+        u = rng.random(2)
+        if u[0] < random_task_ratio:
+            return space.sample_encoded(rng, 1)
+        c = int(gmm["cum"].searchsorted(u[1], side="right"))
+        z = rng.standard_normal(dim)
+        x = scale.low + (gmm["means"][c, :dim] + gmm["chols"][c] @ z) * scale.span
+        return np.minimum(np.maximum(x, space.low), space.high)[None, :]
+    rand = rng.random(n) < random_task_ratio
+    comps = proportional_choice(rng, gmm["cum"], n)
+    unit = sample_components(rng, gmm["means"], gmm["chols"], comps)
+    out = np.minimum(np.maximum(scale.from_unit(unit), space.low), space.high)
+    if rand.any():
+        out[rand] = space.sample_encoded(rng, int(rand.sum()))
+    return out
+
+
 class UnitScaler:
     """Maps a Box to the unit cube and back, so distances and mixtures ignore units."""
 
