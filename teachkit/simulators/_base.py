@@ -47,6 +47,14 @@ class Simulator(ABC):
         self.seed = seed
         self.learner_ids = np.array([f"s{i}" for i in range(self.n_learners)], dtype=object)
 
+    def index_of(self, learner_id: str) -> int | None:
+        """Row of ``learner_id`` (``"s{i}"``), or None for an id this population lacks."""
+        if isinstance(learner_id, str) and learner_id[:1] == "s" and learner_id[1:].isdigit():
+            i = int(learner_id[1:])
+            if i < self.n_learners and learner_id == f"s{i}":
+                return i
+        return None
+
     @property
     @abstractmethod
     def space(self) -> Space:

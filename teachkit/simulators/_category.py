@@ -401,14 +401,6 @@ class CategoryStudent(Simulator, Component):
 
         return CategoryOracle(self.space, simulator=self, seed=seed)
 
-    def index_of(self, learner_id: str) -> int | None:
-        """Row of ``learner_id`` (``"s{i}"``), or None for an id this population lacks."""
-        if isinstance(learner_id, str) and learner_id[:1] == "s" and learner_id[1:].isdigit():
-            i = int(learner_id[1:])
-            if i < self.n_learners and learner_id == f"s{i}":
-                return i
-        return None
-
     def _set_state(self, state: dict[str, Any]) -> None:
         super()._set_state(state)
         self._version += 1
