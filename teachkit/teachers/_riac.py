@@ -268,5 +268,5 @@ class RIAC(PerLearner, BaseTeacher):
                 noisy = worst + 0.1 * self._rng.standard_normal(self._dim)
                 out[k] = np.clip(noisy, lo, hi)
             else:  # 70%: uniformly in a region chosen by ALP
-                out[k] = self._rng.uniform(lo, hi)
+                out[k] = lo + (hi - lo) * self._rng.random(self._dim)  # = rng.uniform(lo, hi)
         return np.clip(self._scale.from_unit(out), space.low, space.high)
