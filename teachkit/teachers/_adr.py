@@ -14,10 +14,10 @@ from teachkit.spaces import Box, Space
 from teachkit.teachers._alp_gmm import check_preset
 from teachkit.teachers._base import BaseTeacher
 from teachkit.teachers._mixture import check_ratio
-from teachkit.teachers._per_learner import PerLearner
+from teachkit.teachers._per_learner import PerLearnerMixin
 
 
-class ADR(PerLearner, BaseTeacher):
+class ADR(PerLearnerMixin, BaseTeacher):
     """Automatic Domain Randomization (OpenAI et al. 2019, Algorithm 1).
 
     Tasks are drawn uniformly in a current box ``[cur_low, cur_high]`` that starts at the

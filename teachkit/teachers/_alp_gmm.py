@@ -22,7 +22,7 @@ from teachkit.teachers._mixture import (
     sample_mixture_tasks,
     task_cholesky,
 )
-from teachkit.teachers._per_learner import PerLearner
+from teachkit.teachers._per_learner import PerLearnerMixin
 
 
 def check_preset(cls: Any, name: str) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def check_preset(cls: Any, name: str) -> dict[str, Any]:
     return dict(cls.PRESETS[name])
 
 
-class ALPGMM(PerLearner, BaseTeacher):
+class ALPGMM(PerLearnerMixin, BaseTeacher):
     """Absolute Learning Progress with Gaussian Mixture Models.
 
     The rule (Portelas et al. 2019, Algorithm 1):

@@ -21,10 +21,10 @@ from teachkit.teachers._mixture import (
     sample_mixture_tasks,
     task_cholesky,
 )
-from teachkit.teachers._per_learner import PerLearner
+from teachkit.teachers._per_learner import PerLearnerMixin
 
 
-class CovarGMM(PerLearner, BaseTeacher):
+class CovarGMM(PerLearnerMixin, BaseTeacher):
     """Sample where reward grows with time, as measured inside Gaussian mixture components.
 
     The rule (Moulin-Frier, Nguyen & Oudeyer 2014, as adapted by Portelas et al. 2019):

@@ -14,7 +14,7 @@ from typing import Any
 from teachkit._batch import EventBatch
 
 
-class PerLearner:
+class PerLearnerMixin:
     """Mixin for teachers with a ``per_learner`` hyperparameter and a ``_children`` dict."""
 
     per_learner: bool

@@ -13,10 +13,10 @@ from teachkit.spaces import Box, Space
 from teachkit.teachers._alp_gmm import check_preset
 from teachkit.teachers._base import BaseTeacher
 from teachkit.teachers._mixture import UnitScaler, check_ratio, cumulative
-from teachkit.teachers._per_learner import PerLearner
+from teachkit.teachers._per_learner import PerLearnerMixin
 
 
-class RIAC(PerLearner, BaseTeacher):
+class RIAC(PerLearnerMixin, BaseTeacher):
     """Robust Intelligent Adaptive Curiosity: a tree of regions ranked by learning progress.
 
     The rule (Baranes & Oudeyer 2009, with the changes Portelas et al. 2019 describe):
