@@ -19,7 +19,7 @@ PREFERRED = {
 def register(sub: Any) -> None:
     parser = sub.add_parser(
         "demo",
-        help="see teachkit work in about a minute: a durable curriculum, then teachers "
+        help="see teachkit work in under a minute: a durable curriculum, then teachers "
         "compared on simulated students, with a report",
     )
     parser.add_argument(
