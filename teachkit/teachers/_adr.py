@@ -89,12 +89,7 @@ class ADR(PerLearnerMixin, BaseTeacher):
         self.buffer_size = buffer_size
         self.threshold_low = threshold_low
         self.threshold_high = threshold_high
-        self.per_learner = per_learner
-        if not isinstance(per_learner, bool):
-            raise ValidationError(
-                "ADR", [f"per_learner: expected True or False, got {per_learner!r}"]
-            )
-        self._children: dict[str, Any] = {}
+        self._setup_per_learner(per_learner)
         check_positive_int("buffer_size", buffer_size)
         assert isinstance(space, Box)
         problems: list[str] = []

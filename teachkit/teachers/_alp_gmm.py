@@ -125,12 +125,7 @@ class ALPGMM(PerLearnerMixin, BaseTeacher):
         self.nb_em_init = nb_em_init
         self.criterion = criterion
         self.buffer_size = buffer_size
-        self.per_learner = per_learner
-        if not isinstance(per_learner, bool):
-            raise ValidationError(
-                "ALPGMM", [f"per_learner: expected True or False, got {per_learner!r}"]
-            )
-        self._children: dict[str, Any] = {}
+        self._setup_per_learner(per_learner)
         check_positive_int("fit_rate", fit_rate, minimum=2)
         check_positive_int("nb_em_init", nb_em_init)
         check_positive_int("buffer_size", buffer_size)

@@ -94,12 +94,7 @@ class CovarGMM(PerLearnerMixin, BaseTeacher):
         self.random_task_ratio = random_task_ratio
         self.absolute_lp = absolute_lp
         self.nb_bootstrap = nb_bootstrap
-        self.per_learner = per_learner
-        if not isinstance(per_learner, bool):
-            raise ValidationError(
-                "CovarGMM", [f"per_learner: expected True or False, got {per_learner!r}"]
-            )
-        self._children: dict[str, Any] = {}
+        self._setup_per_learner(per_learner)
         check_positive_int("fit_rate", fit_rate, minimum=2)
         if nb_bootstrap is not None:
             check_positive_int("nb_bootstrap", nb_bootstrap)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from teachkit._batch import EventBatch
+from teachkit.errors import ValidationError
 
 
 class PerLearnerMixin:
@@ -20,6 +21,16 @@ class PerLearnerMixin:
     per_learner: bool
     _children: dict[str, Any]
     _rng: Any
+
+    def _setup_per_learner(self, per_learner: Any) -> None:
+        """Store and check the ``per_learner`` hyperparameter; start with no copies."""
+        self.per_learner = per_learner
+        if not isinstance(per_learner, bool):
+            raise ValidationError(
+                type(self).__name__,
+                [f"per_learner: expected True or False, got {per_learner!r}"],
+            )
+        self._children = {}
 
     def learner(self, learner_id: str) -> Any:
         """The teacher that serves ``learner_id``: its own copy with ``per_learner``, else

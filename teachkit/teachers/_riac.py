@@ -104,12 +104,7 @@ class RIAC(PerLearnerMixin, BaseTeacher):
         self.min_region_size = min_region_size
         self.min_dims_range_ratio = min_dims_range_ratio
         self.discard_ratio = discard_ratio
-        self.per_learner = per_learner
-        if not isinstance(per_learner, bool):
-            raise ValidationError(
-                "RIAC", [f"per_learner: expected True or False, got {per_learner!r}"]
-            )
-        self._children: dict[str, Any] = {}
+        self._setup_per_learner(per_learner)
         check_positive_int("max_region_size", max_region_size, minimum=4)
         check_positive_int("nb_split_attempts", nb_split_attempts)
         if alp_window is not None:
