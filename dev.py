@@ -2,8 +2,8 @@
 """Set up teachkit's virtual environment from pinned requirements and run a job.
 
     python3 dev.py demo        # the main job: `teachkit demo`
-    python3 dev.py test        # ruff, mypy and the whole test suite
-    python3 dev.py lint        # ruff and mypy only
+    python3 dev.py test        # ruff, mypy, the import layers and the whole test suite
+    python3 dev.py lint        # ruff, mypy and the import layers only
     python3 dev.py bench-env   # also install the libraries benchmarks compare with
 
 Every job first makes sure `.venv/` exists and matches `requirements/lock.txt` and
@@ -68,6 +68,8 @@ def lint() -> None:
     _check(PY, "-m", "ruff", "check", "teachkit", "tests", "benchmarks", "dev.py")
     _check(PY, "-m", "ruff", "format", "--check", "teachkit", "tests", "benchmarks", "dev.py")
     _check(PY, "-m", "mypy")
+    # The layers and families of DESIGN.md ([tool.importlinter] in pyproject.toml).
+    _check(BIN / "lint-imports", "--no-logo")
 
 
 def main(argv: list[str]) -> int:

@@ -9,9 +9,8 @@ description) and ``state_dict``/``load_state_dict`` (everything learned, RNG inc
 from __future__ import annotations
 
 import copy
-import importlib
 import inspect
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar, Self
 
 import numpy as np
@@ -19,6 +18,7 @@ import numpy as np
 from teachkit import _codec
 from teachkit._validation import did_you_mean
 from teachkit.errors import ValidationError
+from teachkit.registry import class_path, resolve_class
 from teachkit.spaces import Space
 
 STATE_VERSION = 1
@@ -94,7 +94,7 @@ class Component:
     def to_config(self) -> dict[str, Any]:
         """A JSON-ready description of the class and its hyperparameters."""
         return {
-            "class": f"{type(self).__module__}:{type(self).__qualname__}",
+            "class": class_path(type(self)),
             "params": {
                 k: _encode_param(v, f"{type(self).__name__}.{k}")
                 for k, v in self.get_params().items()
@@ -102,10 +102,18 @@ class Component:
         }
 
     @staticmethod
-    def from_config(config: Mapping[str, Any]) -> Component:
-        """Rebuild a component from :meth:`to_config` output."""
-        cls = _resolve_class(config.get("class"))
-        params = {k: _decode_param(v) for k, v in dict(config.get("params", {})).items()}
+    def from_config(config: Mapping[str, Any], *, allow: Iterable[str] | None = None) -> Component:
+        """Rebuild a component from :meth:`to_config` output.
+
+        Registered classes (:mod:`teachkit.registry`) always load; a class of your own loads
+        when ``allow`` is None or names its module (see :func:`teachkit.registry.resolve_class`).
+        """
+        if not isinstance(config, Mapping):
+            raise ValidationError(
+                "component config", [f"expected a mapping, got {type(config).__name__}"]
+            )
+        cls = _resolve_class(config.get("class"), allow)
+        params = {k: _decode_param(v, allow) for k, v in dict(config.get("params", {})).items()}
         return cls(**params)
 
     # -- learned state ----------------------------------------------------------------------
@@ -190,27 +198,16 @@ def _encode_param(value: Any, where: str) -> Any:
         raise TypeError(f"hyperparameter {exc}") from None
 
 
-def _decode_param(value: Any) -> Any:
+def _decode_param(value: Any, allow: Iterable[str] | None) -> Any:
     if isinstance(value, dict) and "__component__" in value:
-        return Component.from_config(value["__component__"])
+        return Component.from_config(value["__component__"], allow=allow)
     if isinstance(value, dict) and "__space__" in value:
         return Space.from_dict(value["__space__"])
     return _codec.decode(value)
 
 
-def _resolve_class(path: Any) -> type[Component]:
-    if not isinstance(path, str) or ":" not in path:
-        raise ValidationError("component config", [f"expected 'module:Class', got {path!r}"])
-    module_name, _, qualname = path.partition(":")
-    try:
-        obj: Any = importlib.import_module(module_name)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-    except (ImportError, AttributeError) as exc:
-        raise ValidationError(
-            "component config",
-            [f"cannot import {path!r} ({exc}); is the package that defines it installed?"],
-        ) from None
-    if not (isinstance(obj, type) and issubclass(obj, Component)):
+def _resolve_class(path: Any, allow: Iterable[str] | None) -> type[Component]:
+    obj = resolve_class(path, allow=allow)
+    if not issubclass(obj, Component):
         raise ValidationError("component config", [f"{path!r} is not a teachkit component"])
     return obj

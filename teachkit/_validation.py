@@ -1,4 +1,10 @@
-"""Small helpers shared by every validator: near-miss suggestions and number checks."""
+"""The one place for parameter checks and "unknown name" errors.
+
+Every constructor and entry point validates through these helpers, so a bad value reads
+the same everywhere: ``name: expected X, got Y``, several problems reported together, and
+a near-miss suggestion for names. Checks that append to a ``problems`` list let a
+constructor report every bad argument at once; :class:`Checker` wraps that pattern.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,8 @@ import numbers
 from collections.abc import Iterable
 from typing import Any
 
+from teachkit.errors import ValidationError
+
 
 def did_you_mean(name: str, choices: Iterable[str], *, limit: int = 3) -> str:
     """Return ``" (did you mean 'x'?)"`` for a near miss, or an empty string."""
@@ -16,6 +24,18 @@ def did_you_mean(name: str, choices: Iterable[str], *, limit: int = 3) -> str:
         return ""
     quoted = " or ".join(repr(c) for c in close)
     return f" (did you mean {quoted}?)"
+
+
+def unknown_name(kind: str, name: Any, known: Iterable[str]) -> ValidationError:
+    """The error for a name that is not in a table: near misses, then every known name.
+
+    >>> print(unknown_name("teacher", "tcsl", ["tscl", "sec"]))
+    unknown teacher: 'tcsl' (did you mean 'tscl'?); known: sec, tscl
+    """
+    known = sorted(str(k) for k in known)
+    return ValidationError(
+        f"unknown {kind}", [f"{name!r}{did_you_mean(str(name), known)}; known: {', '.join(known)}"]
+    )
 
 
 def preview(items: Iterable[Any], limit: int = 5) -> str:
@@ -38,6 +58,11 @@ def is_real(value: Any) -> bool:
     return not isinstance(value, str | bytes)
 
 
+def is_int(value: Any) -> bool:
+    """True for Python and numpy integers that are not bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 def check_number(
     problems: list[str],
     field: str,
@@ -47,7 +72,7 @@ def check_number(
     high: float | None = None,
     hint: str = "",
 ) -> float | None:
-    """Validate one finite number, appending a problem line when it is not.
+    """Validate one finite number in ``[low, high]``, appending a problem line when it is not.
 
     Returns the value as a float, or None when it was rejected.
     """
@@ -66,20 +91,115 @@ def check_number(
     return x
 
 
+def check_fraction(problems: list[str], name: str, value: Any, *, closed: bool = False) -> None:
+    """A probability-like number: in ``(0, 1)``, or in ``[0, 1]`` when ``closed``."""
+    ok = is_real(value) and not isinstance(value, str | bytes)
+    if ok:
+        x = float(value)
+        ok = 0 <= x <= 1 if closed else 0 < x < 1
+    if not ok:
+        interval = "[0, 1]" if closed else "(0, 1)"
+        problems.append(f"{name}: expected a number in {interval}, got {value!r}")
+
+
+def check_integer(
+    problems: list[str], name: str, value: Any, *, low: int = 1, high: int | None = None
+) -> None:
+    """An integer (not bool) in ``[low, high]``."""
+    if not is_int(value) or value < low or (high is not None and value > high):
+        span = f"in [{low}, {high}]" if high is not None else f">= {low}"
+        problems.append(f"{name}: expected an integer {span}, got {value!r}")
+
+
+def check_choice(problems: list[str], name: str, value: Any, choices: Iterable[str]) -> None:
+    """One of a few allowed strings, with a near-miss suggestion."""
+    choices = tuple(choices)
+    if not isinstance(value, str) or value not in choices:
+        problems.append(
+            f"{name}: expected one of {', '.join(map(repr, choices))}, got {value!r}"
+            f"{did_you_mean(str(value), choices)}"
+        )
+
+
+class Checker:
+    """Collect every problem with one subject's arguments, then raise once.
+
+    >>> check = Checker("MyTeacher")
+    >>> check.number("rate", 2.0, 0, 1)
+    >>> check.choice("mode", "fats", ("fast", "slow"))
+    >>> check.done()
+    Traceback (most recent call last):
+    ...
+    teachkit.errors.ValidationError: MyTeacher (2 problems):
+      - rate: expected a number in [0, 1], got 2.0
+      - mode: expected one of 'fast', 'slow', got 'fats' (did you mean 'fast'?)
+    """
+
+    def __init__(self, subject: str) -> None:
+        self.subject = subject
+        self.problems: list[str] = []
+
+    def number(
+        self, name: str, value: Any, low: float | None = None, high: float | None = None
+    ) -> None:
+        check_number(self.problems, name, value, low=low, high=high)
+
+    def integer(self, name: str, value: Any, low: int = 1, high: int | None = None) -> None:
+        check_integer(self.problems, name, value, low=low, high=high)
+
+    def positive(self, name: str, value: Any) -> None:
+        """A finite number > 0."""
+        if check_number(self.problems, name, value) is not None and not float(value) > 0:
+            self.problems.append(f"{name}: expected a number > 0, got {value!r}")
+
+    def fraction(self, name: str, value: Any, *, closed: bool = False) -> None:
+        check_fraction(self.problems, name, value, closed=closed)
+
+    def choice(self, name: str, value: Any, choices: Iterable[str]) -> None:
+        check_choice(self.problems, name, value, choices)
+
+    def problem(self, line: str) -> None:
+        """Add a problem found by a check of the caller's own."""
+        self.problems.append(line)
+
+    def done(self) -> None:
+        """Raise one ValidationError listing every problem, if there were any."""
+        if self.problems:
+            raise ValidationError(self.subject, self.problems)
+
+
+def check_params(where: str, checks: list[tuple[str, Any, float | None, float | None]]) -> None:
+    """Validate ``(name, value, low, high)`` numbers together; raise once with every problem."""
+    check = Checker(where)
+    for name, value, low, high in checks:
+        check.number(name, value, low, high)
+    check.done()
+
+
+def check_choice_now(where: str, name: str, value: Any, choices: Iterable[str]) -> None:
+    """:func:`check_choice` for a single argument: raise at once."""
+    check = Checker(where)
+    check.choice(name, value, choices)
+    check.done()
+
+
 def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
     """Return ``value`` as an int, or raise a ValidationError naming the parameter."""
-    from teachkit.errors import ValidationError
-
     if type(value) is int and value >= minimum:
         return value
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+    if not is_int(value) or value < minimum:
         raise ValidationError(name, [f"expected an integer >= {minimum}, got {value!r}"])
     return int(value)
 
 
-def check_learner_id(learner_id: Any) -> str:
-    from teachkit.errors import ValidationError
+def check_seed(where: str, seed: Any) -> None:
+    """A seed is an integer or None."""
+    if seed is not None and not is_int(seed):
+        raise ValidationError(where, [f"seed: expected an integer or None, got {seed!r}"])
 
+
+def check_learner_id(learner_id: Any) -> str:
+    """A learner id is a non-empty string."""
     if not isinstance(learner_id, str) or not learner_id:
         raise ValidationError(
             "learner_id",

@@ -97,7 +97,9 @@ def test_config_rejects_functions_and_unknown_classes() -> None:
 
     with pytest.raises(TypeError, match="is a function, which a stored curriculum cannot rebuild"):
         _Bad(Discrete(2)).to_config()
-    with pytest.raises(ValidationError, match=r"cannot import 'nowhere\.module:Thing'"):
+    with pytest.raises(
+        ValidationError, match=r"stored class 'nowhere\.module:Thing': could not be loaded"
+    ):
         Component.from_config({"class": "nowhere.module:Thing", "params": {}})
     with pytest.raises(ValidationError, match="is not a teachkit component"):
         Component.from_config({"class": "builtins:dict", "params": {}})

@@ -8,7 +8,7 @@ max |error| <= 0.05 for learn, guess and slip and <= 0.08 for the prior (1500 le
 40 answers, 4 skills); IRT 2PL mean |error| <= 0.15 for b and a (2000 learners x 20 of
 20 items); IRT 1PL mean |error| <= 0.12 for b.
 
-Then the same models on SkillGraphStudent logs (``teachkit.data.synthetic.skill_graph_log``),
+Then the same models on SkillGraphStudent logs (``teachkit.simulators.skill_graph_log``),
 whose answers come from a richer process than either model (prerequisites, forgetting,
 multi-skill items), so the check is on the quantities each model should track: with
 learning switched off (static abilities) an IRT fit must order items like their true
@@ -60,9 +60,9 @@ def main() -> None:
 
 
 def skill_graph(seeds: int) -> None:
-    from teachkit.data.synthetic import skill_graph_log
     from teachkit.evaluation import auc
     from teachkit.learners import BKT, IRT
+    from teachkit.simulators import skill_graph_log
 
     for seed in range(seeds):
         log, truth = skill_graph_log(2000, steps=30, seed=300 + seed, learn_rate=0.0)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 import teachkit as tk
-from teachkit.simulators import ClassIncrementalOracle, ClassIncrementalStudent, GridToyStudent
+from teachkit.simulators import ClassIncrementalStudent, GridToyStudent
 
 RESULTS: list[dict[str, Any]] = []
 
@@ -180,7 +180,7 @@ def class_incremental_quality(passes: int, seeds: int, greedy_seeds: int) -> Non
                 if how == "uniform":
                     _teach(sim, tk.teachers.Uniform(sim.space, seed=seed), passes)
                 elif how in ("lowest", "greedy"):
-                    _teach(sim, ClassIncrementalOracle.bind(sim, seed=seed, strategy=how), passes)
+                    _teach(sim, sim.oracle(seed, strategy=how), passes)
                 else:
                     sim.run_order(how)
                 rows[name].append(sim.measures())

@@ -66,8 +66,8 @@ def fit_pilot_irt(params: dict[str, Any], seeds: Sequence[int], learners: int) -
     learners. The random preset's graph comes from the seed, so each seed gets a pilot
     from the same seed whose first ``learners`` rows (the benchmarked learners' traits)
     are dropped; the arithmetic graph is fixed, one pilot (seed 10_000) serves all."""
-    from teachkit.data.synthetic import skill_graph_log
     from teachkit.learners import IRT
+    from teachkit.simulators import skill_graph_log
 
     pilots = [10_000] if params.get("preset", "arithmetic") == "arithmetic" else list(seeds)
     for seed in pilots:
@@ -339,7 +339,7 @@ def run_cd_with(sim_cls: Any, seeds: int, n_orders: int, learners: int = 4) -> d
     population built from the same seed (same split, same initial models)."""
     from scipy.stats import spearmanr
 
-    from teachkit.teachers import CurriculumDesigner
+    from teachkit.teachers.people import CurriculumDesigner
 
     d = class_distances()
     cd = CurriculumDesigner(d)  # 10 classes: the top order is exact, the rest by search
@@ -375,7 +375,7 @@ def plot_cd(res: dict[str, Any]) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from teachkit.teachers import CurriculumDesigner
+    from teachkit.teachers.people import CurriculumDesigner
 
     cd = CurriculumDesigner(class_distances())
     xs, ys = [], []

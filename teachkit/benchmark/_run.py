@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from teachkit._teacher import BaseTeacher
 from teachkit.benchmark._suite import Suite, TeacherSpec, _check_suite
 from teachkit.errors import ValidationError
 from teachkit.simulators import Simulator
 from teachkit.spaces import Box, Discrete, Space
-from teachkit.teachers import BaseTeacher
 
 Row = dict[str, Any]
 """One result: ``suite, simulator, teacher, seed, step, kind, measure, value, better``."""
@@ -92,6 +92,10 @@ def _build(spec: TeacherSpec, cls: Any, sim: Simulator, seed: int) -> BaseTeache
         teacher = (
             sim.oracle(seed) if cls is None else cls(sim.space, seed=seed, **dict(spec.params))
         )
+        if spec.per_learner and cls is not None:
+            from teachkit.teachers import PerLearner
+
+            teacher = PerLearner(sim.space, teacher=teacher, seed=seed)
     except ValidationError as exc:
         raise ValidationError(
             f"teacher {spec.label!r} on {type(sim).__name__}", [str(exc)]

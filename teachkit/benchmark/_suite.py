@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from teachkit._validation import did_you_mean
+from teachkit._validation import did_you_mean, unknown_name
 from teachkit.errors import ValidationError
 
 ORACLE = "oracle"
@@ -19,17 +19,23 @@ ORACLE = "oracle"
 
 _TOP_KEYS = ("name", "description", "simulator", "teachers", "seeds", "steps", "eval_every", "bins")
 _SIM_KEYS = ("name", "n_learners", "params")
-_TEACHER_KEYS = ("name", "label", "params")
+_TEACHER_KEYS = ("name", "label", "params", "per_learner")
 
 
 @dataclass(frozen=True)
 class TeacherSpec:
     """One teacher of a comparison: a registered name (or ``"module:Class"``, or ``"oracle"``),
-    its keyword arguments, and the label results are reported under (default: the name)."""
+    its keyword arguments, and the label results are reported under (default: the name).
+
+    With ``per_learner=True`` every simulated learner gets its own copy of the teacher
+    (the teacher is wrapped in :class:`~teachkit.teachers.PerLearner`): the setting of the
+    papers whose teacher serves one agent, such as ALP-GMM.
+    """
 
     name: str
     params: Mapping[str, Any] = field(default_factory=dict)
     label: str = ""
+    per_learner: bool = False
 
     def __post_init__(self) -> None:
         if not self.label:
@@ -43,14 +49,8 @@ class TeacherSpec:
 
         if ":" in self.name:
             return import_path(self.name, "teacher")
-        known = [*TEACHERS, ORACLE]
         if self.name not in TEACHERS:
-            raise ValidationError(
-                "unknown teacher",
-                [
-                    f"{self.name!r}{did_you_mean(self.name, known)}; known: {', '.join(sorted(known))}"
-                ],
-            )
+            raise unknown_name("teacher", self.name, [*TEACHERS, ORACLE])
         return teacher_class(self.name)
 
 
@@ -120,7 +120,13 @@ class Suite:
                 "params": dict(self.simulator_params),
             },
             "teachers": [
-                {"name": t.name, "label": t.label, "params": dict(t.params)} for t in self.teachers
+                {
+                    "name": t.name,
+                    "label": t.label,
+                    "params": dict(t.params),
+                    **({"per_learner": True} if t.per_learner else {}),
+                }
+                for t in self.teachers
             ],
             "seeds": list(self.seeds),
             "steps": self.steps,
@@ -277,11 +283,16 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> tuple[Suite | Non
         if not isinstance(label, str):
             problems.append(f"{where}.label: expected a string, got {label!r}")
             label = ""
+        per_learner = t.get("per_learner", False)
+        if not isinstance(per_learner, bool):
+            problems.append(f"{where}.per_learner: expected true or false, got {per_learner!r}")
+            per_learner = False
         teachers.append(
             TeacherSpec(
                 t["name"].strip().lower() if ":" not in t["name"] else t["name"],
                 dict(params),
                 label,
+                per_learner,
             )
         )
 

@@ -12,10 +12,10 @@ import numpy as np
 from teachkit._batch import EventBatch, OutcomeBatch
 from teachkit._component import Component
 from teachkit._records import Event, Outcome
+from teachkit._teacher import BaseTeacher
 from teachkit._time import utcnow
 from teachkit.errors import ReplayMismatchWarning, TeachkitError, ValidationError
 from teachkit.spaces import Box, Discrete
-from teachkit.teachers._base import BaseTeacher
 
 
 class TeacherCheckError(TeachkitError, AssertionError):

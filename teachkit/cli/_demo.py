@@ -53,19 +53,6 @@ def adaptive_teacher(kind: str, simulator: str, params: dict[str, Any]) -> str:
     return "uniform"
 
 
-def own_copy_per_learner(name: str) -> dict[str, Any]:
-    """Each simulated learner is its own student: teachers that serve a whole population by
-    default (ALP-GMM and the other continuous-space teachers) get ``per_learner=True``."""
-    import inspect
-
-    if name == "oracle":
-        return {}
-    from teachkit.registry import teacher_class
-
-    accepts = inspect.signature(teacher_class(name)).parameters
-    return {"per_learner": True} if "per_learner" in accepts else {}
-
-
 def demo_suites(seeds: int, quick: bool) -> list[tuple[str, Any]]:
     """The two comparisons the demo runs: ``(kind, Suite)``."""
     from teachkit.benchmark import Suite, TeacherSpec
@@ -89,7 +76,11 @@ def demo_suites(seeds: int, quick: bool) -> list[tuple[str, Any]]:
                     name=f"demo-{kind}",
                     simulator=sim,
                     teachers=tuple(
-                        TeacherSpec(t, own_copy_per_learner(t)) for t in dict.fromkeys(teachers)
+                        # each simulated agent is its own student, as in the machine papers
+                        TeacherSpec(
+                            t, per_learner=kind == "machine" and t not in ("uniform", "oracle")
+                        )
+                        for t in dict.fromkeys(teachers)
                     ),
                     seeds=tuple(range(seeds)),
                     steps=steps,

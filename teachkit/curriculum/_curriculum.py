@@ -11,8 +11,11 @@ from typing import Any
 
 import numpy as np
 
+from teachkit import _codec
 from teachkit._batch import EventBatch, OutcomeBatch
+from teachkit._legacy import upgrade_config, upgrade_state
 from teachkit._records import Assignment, Event, Outcome, Task
+from teachkit._teacher import BaseTeacher
 from teachkit._time import from_timestamp, utcnow
 from teachkit._validation import check_learner_id, check_positive_int, preview
 from teachkit._version import __version__
@@ -27,7 +30,6 @@ from teachkit.errors import (
 from teachkit.spaces import Discrete
 from teachkit.storages import BaseStorage, get_storage
 from teachkit.storages._base import TOLD, AskOp, CurriculumInfo, Op, StoredAssignment, Transaction
-from teachkit.teachers import BaseTeacher
 
 log = logging.getLogger("teachkit")
 
@@ -99,7 +101,7 @@ class Curriculum:
             if not load_if_exists:
                 raise
             existing = store.get_curriculum(name)
-            if existing.config["teacher"] != config["teacher"]:
+            if upgrade_config(existing.config["teacher"]) != config["teacher"]:
                 raise CurriculumExistsError(
                     f"a curriculum named {name!r} exists in {store.url} with a different "
                     f"teacher ({existing.config['teacher']['class']}); load it with "
@@ -149,7 +151,7 @@ class Curriculum:
         of the ops after it (same state, same RNG, same next choices)."""
         store = get_storage(storage)
         info = store.get_curriculum(name)
-        teacher = BaseTeacher.from_config(info.config["teacher"])
+        teacher = BaseTeacher.from_config(upgrade_config(info.config["teacher"]))
         if not isinstance(teacher, BaseTeacher):
             raise ValidationError(
                 "Curriculum.load", [f"stored teacher is a {type(teacher).__name__}"]
@@ -540,10 +542,11 @@ class Curriculum:
             self._last_snapshot = self._applied
 
     def _reload(self) -> None:
-        fresh = BaseTeacher.from_config(self._info.config["teacher"])
+        stored = self._info.config["teacher"]
+        fresh = BaseTeacher.from_config(upgrade_config(stored))
         assert isinstance(fresh, BaseTeacher)
         seq, blob = self._storage.latest_snapshot(self._info.id)
-        fresh.load_state_bytes(blob)
+        fresh.load_state_dict(upgrade_state(stored, _codec.loads(blob)))
         self._teacher = fresh
         self._space = fresh.space
         self._applied = seq

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from teachkit.data import _fsrs
 from teachkit.data._log import InteractionLog
 from teachkit.spaces import Discrete
 
@@ -150,8 +151,6 @@ def review_log(
     Returns:
         the log and ``{"weights": w, "p_recall": R before each row (NaN at first reviews)}``.
     """
-    from teachkit.learners import _fsrs
-
     rng = np.random.default_rng(seed)
     w = _fsrs.DEFAULT_W.copy() if weights is None else np.asarray(weights, dtype=np.float64)
     m = n_cards * n_learners
@@ -225,77 +224,4 @@ def pfa_log(
         np.concatenate(co),
         np.concatenate(st),
     )
-    return log, truth
-
-
-def skill_graph_log(
-    n_learners: int = 500,
-    *,
-    steps: int = 50,
-    preset: str = "arithmetic",
-    seed: int = 0,
-    **params: Any,
-) -> tuple[InteractionLog, dict[str, Any]]:
-    """Answers of :class:`~teachkit.simulators.SkillGraphStudent` learners, items uniform.
-
-    Every learner answers ``steps`` items drawn uniformly (one per step), on the
-    simulator's clock (sessions of ``steps_per_session`` answers a minute apart, separated
-    by ``session_gap`` hours). Unlike the other generators here the answers come from a
-    richer model than any one learner model fits (prerequisites, forgetting, spacing), so
-    recovery checks compare fitted quantities with the known generating ones.
-
-    Args:
-        n_learners, steps: sizes.
-        preset: the simulator preset (``"arithmetic"`` or ``"random"``).
-        seed: seeds the simulator and the item draws.
-        **params: more :class:`~teachkit.simulators.SkillGraphStudent` arguments.
-
-    Returns:
-        the log (learners ``s0``.., items and skill tags from the simulator's space) and
-        the truth: ``difficulty``, ``discrimination`` per item, ``skills`` (the skill
-        names), ``item_skills`` (``(I, M)`` skill indices, -1 padded), per learner
-        ``learn_rate``, ``forget_rate``, ``slip``, ``guess``, ``initial_mastery`` and
-        ``final_mastery`` (``(n, K)``), and ``p_correct``, the true probability of each
-        row's answer, aligned with the log's rows.
-    """
-    from teachkit.simulators import SkillGraphStudent
-
-    sim = SkillGraphStudent(n_learners, seed=seed, preset=preset, **params)
-    start = sim.truth()
-    rng = np.random.default_rng([seed, 1])
-    n_items = sim.space.n
-    items = np.empty((n_learners, steps), dtype=np.int64)
-    correct = np.empty((n_learners, steps))
-    probs = np.empty((n_learners, steps))
-    times = np.empty((n_learners, steps))
-    for t in range(steps):
-        pick = rng.integers(0, n_items, (n_learners, 1))
-        probs[:, t] = sim.attempt_probabilities(pick)
-        batch = sim.step(pick)
-        items[:, t] = pick[:, 0]
-        correct[:, t] = batch.score
-        times[:, t] = batch.time
-    graph = sim.graph
-    log = InteractionLog(
-        space=sim.space,
-        learner_ids=sim.learner_ids.copy(),
-        learners=np.repeat(np.arange(n_learners), steps),
-        items=items.ravel(),
-        correct=correct.ravel(),
-        score=correct.ravel().copy(),
-        time=times.ravel(),
-    )
-    truth = {
-        "difficulty": graph.difficulty.copy(),
-        "discrimination": graph.discrimination.copy(),
-        "skills": graph.skills,
-        "item_skills": graph.item_skills.copy(),
-        "learn_rate": start["learn_rate"],
-        "forget_rate": start["forget_rate"],
-        "slip": start["slip"],
-        "guess": start["guess"],
-        "initial_mastery": start["mastery"],
-        "final_mastery": sim.truth()["mastery"],
-        "p_correct": probs.ravel(),
-    }
     return log, truth

@@ -82,8 +82,8 @@ def _now() -> float:
 
 def make_link(source: Any, learner_id: str, where: str) -> Link:
     """The link for a Curriculum, a teacher, or anything with a ``link(learner_id)`` method."""
+    from teachkit._teacher import BaseTeacher
     from teachkit.curriculum import Curriculum
-    from teachkit.teachers import BaseTeacher
 
     if isinstance(source, Curriculum):
         return CurriculumLink(source, learner_id)

@@ -44,8 +44,8 @@ import numpy as np
 
 from teachkit._batch import EventBatch, OutcomeBatch
 from teachkit._records import Task
+from teachkit._teacher import BaseTeacher
 from teachkit.errors import ValidationError
-from teachkit.teachers import BaseTeacher
 
 try:
     import ray

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 
 from teachkit._batch import EventBatch
+from teachkit._teacher import BaseTeacher
 from teachkit._time import utcnow
 from teachkit._validation import check_learner_id, check_positive_int
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete
-from teachkit.teachers import BaseTeacher
 
 
 class TeachkitCurriculum:

@@ -1,8 +1,8 @@
 """Learner models: what a learner knows, from the answers it gave.
 
 Every model is a :class:`BaseLearnerModel` (see its docstring for the contract teaching
-policies rely on); importing it here and listing it in ``__all__`` registers it with the
-conformance suite.
+policies rely on). The list of models is :data:`teachkit.registry.LEARNER_MODELS`:
+``__all__`` below, the command line and the conformance suite all read it.
 """
 
 from teachkit.learners._base import BaseLearnerModel
@@ -13,5 +13,6 @@ from teachkit.learners._irt import IRT
 from teachkit.learners._memory import MemoryModel
 from teachkit.learners._pfa import PFA
 from teachkit.learners._sakt import SAKT
+from teachkit.registry import LEARNER_MODELS, exported
 
-__all__ = ["BKT", "DKT", "IRT", "PFA", "SAKT", "BaseLearnerModel", "Elo", "MemoryModel"]
+__all__ = ["BaseLearnerModel", *exported(LEARNER_MODELS)]

@@ -8,11 +8,12 @@ import numpy as np
 
 from teachkit._time import from_timestamp
 from teachkit._validation import check_learner_id, check_positive_int
+from teachkit.data import _fsrs
 from teachkit.data._log import InteractionLog
 from teachkit.errors import ValidationError
-from teachkit.learners import _fsrs
 from teachkit.learners._base import BaseLearnerModel, State, _seconds
 from teachkit.learners._bkt_em import layout
+from teachkit.learners._fsrs_fit import fit_weights
 from teachkit.spaces import Discrete
 
 
@@ -131,7 +132,7 @@ class MemoryModel(BaseLearnerModel):
                     f"previous one, got {int(scored.sum())}; the log is too short to fit memory"
                 ],
             )
-        self._w, self._loss = _fsrs.fit_weights(
+        self._w, self._loss = fit_weights(
             grades,
             days,
             lay.offsets,  # type: ignore[attr-defined]

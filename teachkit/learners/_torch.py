@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from teachkit._seeding import spawn_seed
 from teachkit._validation import check_positive_int
 from teachkit.data._log import InteractionLog
 from teachkit.errors import MissingDependencyError, ValidationError
@@ -94,7 +95,7 @@ class TorchLearnerModel(BaseLearnerModel):
     @contextlib.contextmanager
     def _seeded(self, salt: int) -> Iterator[None]:
         torch = require_torch()
-        seed = int(self._rng.integers(0, 2**31 - 1)) if self.seed is None else self.seed + salt
+        seed = spawn_seed(self._rng) if self.seed is None else self.seed + salt
         before = torch.get_num_threads()
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)

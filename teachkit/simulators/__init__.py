@@ -1,18 +1,21 @@
 """Simulated learners with hidden ground truth, for measuring how well teachers teach.
 
 Every simulator follows :class:`Simulator`: a teacher sees only the events ``step``
-returns; only oracle teachers read ``truth()``.
+returns; only its :class:`Oracle` (``sim.oracle(seed)``) reads ``truth()``.
 """
 
 from __future__ import annotations
 
-from teachkit.simulators._base import Simulator
+from teachkit.simulators._base import Oracle, Simulator
 from teachkit.simulators._category import CategoryStudent
+from teachkit.simulators._category_oracle import CategoryOracle
 from teachkit.simulators._class_incremental import ClassIncrementalStudent
+from teachkit.simulators._class_incremental_oracle import ClassIncrementalOracle
 from teachkit.simulators._grid import GridToyStudent
-from teachkit.simulators._oracles import CategoryOracle, SkillGraphOracle
-from teachkit.simulators._oracles_machine import ClassIncrementalOracle, GridToyOracle
+from teachkit.simulators._grid_oracle import GridToyOracle
+from teachkit.simulators._logs import skill_graph_log
 from teachkit.simulators._skill_graph import SkillGraphStudent
+from teachkit.simulators._skill_graph_oracle import SkillGraphOracle
 
 __all__ = [
     "CategoryOracle",
@@ -21,7 +24,9 @@ __all__ = [
     "ClassIncrementalStudent",
     "GridToyOracle",
     "GridToyStudent",
+    "Oracle",
     "Simulator",
     "SkillGraphOracle",
     "SkillGraphStudent",
+    "skill_graph_log",
 ]

@@ -8,10 +8,12 @@ import numpy as np
 
 from teachkit._batch import EventBatch, OutcomeBatch
 from teachkit._component import Component
+from teachkit._validation import Checker, check_seed
 from teachkit.simulators._base import Simulator
-from teachkit.simulators._common import T0, Checker, check_seed, check_tasks, sigmoid
+from teachkit.simulators._category_dynamics import GROUP_EPS, expected_accuracy
+from teachkit.simulators._category_oracle import CategoryOracle
+from teachkit.simulators._common import T0, check_tasks, sigmoid
 from teachkit.spaces import Discrete
-from teachkit.teachers import BaseTeacher
 
 # Presets: the settings of the two papers (see the class docstring).
 PRESETS: dict[str, dict[str, Any]] = {
@@ -32,27 +34,6 @@ PRESETS: dict[str, dict[str, Any]] = {
         "learn_rate": 1.5,
     },
 }
-_EPS = 1e-6  # in the group normalization (r - mean) / (std + eps)
-_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(24)
-_WEIGHTS = _WEIGHTS / _WEIGHTS.sum()  # E over N(0, 1) by Gauss-Hermite quadrature
-
-
-def expected_accuracy(logits: np.ndarray, spread: float) -> np.ndarray:
-    """``E[sigmoid(c + spread z)]``, z ~ N(0, 1): the accuracy on a level's prompts."""
-    p = sigmoid(logits[..., None] + spread * _NODES)
-    out: np.ndarray = p @ _WEIGHTS
-    return out
-
-
-def expected_signal(logits: np.ndarray, spread: float, group_size: int) -> np.ndarray:
-    """Expected learning signal of one prompt: ``E[p (1 - p)] (1 - 1/G)``.
-
-    That is the expected within-group variance of G binary rewards: zero when the level
-    is always solved or never, largest at 50%.
-    """
-    p = sigmoid(logits[..., None] + spread * _NODES)
-    out: np.ndarray = (p * (1.0 - p)) @ _WEIGHTS * (1.0 - 1.0 / group_size)
-    return out
 
 
 def level_names(preset: str, n_levels: int, n_ood: int) -> list[str]:
@@ -159,6 +140,7 @@ class CategoryStudent(Simulator, Component):
         Shao et al. (2024). DeepSeekMath (GRPO's group-normalized advantages).
     """
 
+    oracle_type = CategoryOracle
     primary: ClassVar[str] = "test_accuracy"
     directions: ClassVar[dict[str, bool]] = {
         "accuracy": True,
@@ -332,7 +314,7 @@ class CategoryStudent(Simulator, Component):
         rewards = (rng.random((n, b, big_g)) < p[:, :, None]).astype(np.float64)
         mean = rewards.mean(axis=2)
         std = rewards.std(axis=2)
-        adv = (rewards - mean[:, :, None]) / (std[:, :, None] + _EPS)
+        adv = (rewards - mean[:, :, None]) / (std[:, :, None] + GROUP_EPS)
         u = mean * (1.0 - mean)  # the group's reward variance
         # Learning: per-category signal, gated, spread over categories by the transfer.
         signal = np.zeros((n, self._space.n))
@@ -395,11 +377,6 @@ class CategoryStudent(Simulator, Component):
             "transfer": self.transfer(),
             "steps": self._steps,
         }
-
-    def oracle(self, seed: int | None = None) -> BaseTeacher:
-        from teachkit.simulators._oracles import CategoryOracle
-
-        return CategoryOracle(self.space, simulator=self, seed=seed)
 
     def _set_state(self, state: dict[str, Any]) -> None:
         super()._set_state(state)

@@ -13,10 +13,10 @@ from teachkit._batch import EventBatch, OutcomeBatch
 from teachkit._validation import check_positive_int, is_real
 from teachkit.errors import ValidationError
 from teachkit.simulators._base import Simulator
+from teachkit.simulators._class_incremental_oracle import ClassIncrementalOracle
 from teachkit.simulators._datasets import DATASETS, load_dataset
 from teachkit.simulators._models import MODELS, MLPModel, SGDModel, make_model
 from teachkit.spaces import Discrete
-from teachkit.teachers import BaseTeacher
 
 _T0 = 1.7e9  # virtual clock start (POSIX seconds); one pass lasts one minute
 _WHERE = "ClassIncrementalStudent"
@@ -97,6 +97,7 @@ class ClassIncrementalStudent(Simulator):
         Chaudhry et al. (2018). Riemannian walk for incremental learning. ECCV.
     """
 
+    oracle_type = ClassIncrementalOracle
     primary = "accuracy"
     directions: ClassVar[dict[str, bool]] = {
         "seen_accuracy": True,
@@ -354,9 +355,3 @@ class ClassIncrementalStudent(Simulator):
             self.step(np.full((self.n_learners, 1), c, dtype=np.int64))
             curve[j] = self._acc.mean()
         return curve
-
-    def oracle(self, seed: int | None = None) -> BaseTeacher:
-        """:class:`ClassIncrementalOracle` bound to this simulator."""
-        from teachkit.simulators._oracles_machine import ClassIncrementalOracle
-
-        return ClassIncrementalOracle.bind(self, seed=seed)

@@ -1,4 +1,5 @@
-"""Helpers the people simulators share: parameter checks, task-array checks, the clock origin."""
+"""Helpers the simulators and their oracles share: the task-array check, the sigmoid, the
+clock origin, the oracles' top-k."""
 
 from __future__ import annotations
 
@@ -6,45 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from teachkit._validation import check_number, did_you_mean
 from teachkit.errors import ValidationError
 
+TYPICAL = 16  # an oracle asked about an unknown learner uses the mean of the first 16
 T0 = 1.7e9  # the virtual clock's origin, POSIX seconds (2023-11-14), so runs are reproducible
-
-
-class Checker:
-    """Collects every problem with a simulator's arguments, then raises once."""
-
-    def __init__(self, subject: str) -> None:
-        self.subject = subject
-        self.problems: list[str] = []
-
-    def number(
-        self, name: str, value: Any, low: float | None = None, high: float | None = None
-    ) -> None:
-        check_number(self.problems, name, value, low=low, high=high)
-
-    def integer(self, name: str, value: Any, low: int = 1, high: int | None = None) -> None:
-        ok = isinstance(value, int | np.integer) and not isinstance(value, bool)
-        if not ok or value < low or (high is not None and value > high):
-            span = f"in [{low}, {high}]" if high is not None else f">= {low}"
-            self.problems.append(f"{name}: expected an integer {span}, got {value!r}")
-
-    def choice(self, name: str, value: Any, choices: tuple[str, ...]) -> None:
-        if value not in choices:
-            self.problems.append(
-                f"{name}: expected one of {', '.join(map(repr, choices))}, got {value!r}"
-                f"{did_you_mean(str(value), choices)}"
-            )
-
-    def done(self) -> None:
-        if self.problems:
-            raise ValidationError(self.subject, self.problems)
-
-
-def check_seed(subject: str, seed: Any) -> None:
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-        raise ValidationError(subject, [f"seed: expected an integer or None, got {seed!r}"])
 
 
 def check_tasks(
@@ -92,3 +58,9 @@ def check_tasks(
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
+
+
+def top_indices(gains: np.ndarray, n: int) -> np.ndarray:
+    """The ``n`` largest gains' indices, best first (ties: lower index); cycles when short."""
+    order = np.argsort(-gains, kind="stable")
+    return np.resize(order, n).astype(np.int64)

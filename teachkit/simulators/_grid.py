@@ -12,8 +12,8 @@ from teachkit._batch import EventBatch
 from teachkit._validation import check_positive_int, is_real
 from teachkit.errors import ValidationError
 from teachkit.simulators._base import Simulator
+from teachkit.simulators._grid_oracle import GridToyOracle
 from teachkit.spaces import Box
-from teachkit.teachers import BaseTeacher
 
 _T0 = 1.7e9  # the virtual clock starts here (POSIX seconds); one episode lasts one second
 MAX_COMPETENCE = 100
@@ -87,6 +87,11 @@ class GridToyStudent(Simulator):
         learning of Deep RL in continuously parameterized environments. CoRL.
     """
 
+    oracle_type = GridToyOracle
+    # The competence rules, read by the oracle from the simulator it is bound to.
+    MAX_COMPETENCE: ClassVar[int] = MAX_COMPETENCE
+    GATE: ClassVar[int] = GATE
+    MASTERED: ClassVar[int] = MASTERED
     primary = "mastered"
     directions: ClassVar[dict[str, bool]] = {"mastered_learnable": True, "mean_competence": True}
     higher_is_better = True
@@ -395,9 +400,3 @@ class GridToyStudent(Simulator):
     def cell_corners(self, flat: np.ndarray) -> np.ndarray:
         """Lower corner of flat cells, as relevant coordinates ``(m, dims)``."""
         return np.array(np.unravel_index(flat, self._shape)).T / self.cells
-
-    def oracle(self, seed: int | None = None) -> BaseTeacher:
-        """:class:`GridToyOracle` bound to this simulator."""
-        from teachkit.simulators._oracles_machine import GridToyOracle
-
-        return GridToyOracle.bind(self, seed=seed)

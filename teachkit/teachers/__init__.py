@@ -1,61 +1,39 @@
 """Teachers: policies that decide what a learner practices next.
 
-Importing a teacher here (and listing it in ``__all__``) registers it: the conformance
-suite and the command line find every teacher through this module.
+``Uniform`` and ``Sequential`` live here; the rest come in families, each a package with
+the helpers its members share: :mod:`~teachkit.teachers.machine` (discrete tasks for
+machine learners), :mod:`~teachkit.teachers.continuous` (``Box`` spaces),
+:mod:`~teachkit.teachers.people` and :mod:`~teachkit.teachers.wrappers` (teachers that hold
+a teacher). Every teacher is also importable from here. The list of teachers is
+:data:`teachkit.registry.TEACHERS`: ``__all__`` below, the command line and the conformance
+suite all read it.
 """
 
-from teachkit.teachers._adr import ADR
-from teachkit.teachers._alp_gmm import ALPGMM
-from teachkit.teachers._base import BaseTeacher
-from teachkit.teachers._class_order import ClassOrder
-from teachkit.teachers._covar_gmm import CovarGMM
-from teachkit.teachers._cyclical import Cyclical
-from teachkit.teachers._designer import CurriculumDesigner, RankedOrder
-from teachkit.teachers._doremi import DoReMi
-from teachkit.teachers._dump import DUMP
-from teachkit.teachers._mastery import MasteryLearning
-from teachkit.teachers._path import PathPlanner
-from teachkit.teachers._per_learner_copy import PerLearner
-from teachkit.teachers._plr import PLR, RobustPLR
-from teachkit.teachers._rehearsal import Rehearsal
-from teachkit.teachers._riac import RIAC
-from teachkit.teachers._sec import SEC
+from teachkit._teacher import BaseTeacher
+from teachkit.registry import TEACHERS, exported
 from teachkit.teachers._sequential import Sequential
-from teachkit.teachers._skill_it import SkillIt
-from teachkit.teachers._spaced import SpacedReview
-from teachkit.teachers._target import TargetSuccess
-from teachkit.teachers._target_difficulty import TargetDifficulty
-from teachkit.teachers._tscl import TSCL
-from teachkit.teachers._tutor import Tutor
 from teachkit.teachers._uniform import Uniform
-from teachkit.teachers._zero_variance import ZeroVarianceFilter
+from teachkit.teachers.continuous import ADR, ALPGMM, RIAC, CovarGMM
+from teachkit.teachers.machine import (
+    DUMP,
+    PLR,
+    SEC,
+    TSCL,
+    DoReMi,
+    RobustPLR,
+    SkillIt,
+    TargetDifficulty,
+)
+from teachkit.teachers.people import (
+    ClassOrder,
+    Cyclical,
+    MasteryLearning,
+    PathPlanner,
+    SpacedReview,
+    TargetSuccess,
+    Tutor,
+)
+from teachkit.teachers.wrappers import PerLearner, Rehearsal, Wrapper, ZeroVarianceFilter
 
-__all__ = [
-    "ADR",
-    "ALPGMM",
-    "DUMP",
-    "PLR",
-    "RIAC",
-    "SEC",
-    "TSCL",
-    "BaseTeacher",
-    "ClassOrder",
-    "CovarGMM",
-    "CurriculumDesigner",
-    "Cyclical",
-    "DoReMi",
-    "MasteryLearning",
-    "PathPlanner",
-    "PerLearner",
-    "RankedOrder",
-    "Rehearsal",
-    "RobustPLR",
-    "Sequential",
-    "SkillIt",
-    "SpacedReview",
-    "TargetDifficulty",
-    "TargetSuccess",
-    "Tutor",
-    "Uniform",
-    "ZeroVarianceFilter",
-]
+# The registry is the list of teachers; the imports above make each name importable here.
+__all__ = ["BaseTeacher", "Wrapper", *exported(TEACHERS)]

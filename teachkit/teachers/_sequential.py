@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 
 from teachkit._batch import EventBatch
+from teachkit._teacher import BaseTeacher
 from teachkit._validation import check_positive_int
 from teachkit.errors import ValidationError
 from teachkit.spaces import Box, Discrete, Space
-from teachkit.teachers._base import BaseTeacher
 
 
 class Sequential(BaseTeacher):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from teachkit.teachers._base import BaseTeacher
+from teachkit._teacher import BaseTeacher
 
 
 class Uniform(BaseTeacher):

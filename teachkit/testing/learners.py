@@ -17,16 +17,10 @@ def example_space() -> Discrete:
 
 
 def all_learner_models() -> list[type[BaseLearnerModel]]:
-    """Every concrete learner model class listed in ``teachkit.learners.__all__``."""
-    import teachkit.learners as module
+    """Every learner model registered in :data:`teachkit.registry.LEARNER_MODELS`."""
+    from teachkit.registry import LEARNER_MODELS, learner_model_class
 
-    return [
-        obj
-        for name in module.__all__
-        if isinstance(obj := getattr(module, name), type)
-        and issubclass(obj, BaseLearnerModel)
-        and obj is not BaseLearnerModel
-    ]
+    return [learner_model_class(name) for name in LEARNER_MODELS]
 
 
 def learner_model_examples(seed: int = 0) -> Iterator[tuple[str, BaseLearnerModel]]:

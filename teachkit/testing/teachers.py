@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from teachkit._teacher import BaseTeacher
 from teachkit.spaces import Box, Discrete, Space
-from teachkit.teachers import BaseTeacher
 
 
 def example_spaces() -> list[Space]:
@@ -33,15 +33,10 @@ def example_spaces() -> list[Space]:
 
 
 def all_teachers() -> list[type[BaseTeacher]]:
-    """Every concrete teacher class listed in ``teachkit.teachers.__all__``."""
-    import teachkit.teachers as module
+    """Every teacher registered in :data:`teachkit.registry.TEACHERS`."""
+    from teachkit.registry import TEACHERS, teacher_class
 
-    found = []
-    for name in module.__all__:
-        obj = getattr(module, name)
-        if isinstance(obj, type) and issubclass(obj, BaseTeacher) and obj is not BaseTeacher:
-            found.append(obj)
-    return found
+    return [teacher_class(name) for name in TEACHERS]
 
 
 def teacher_examples(seed: int = 0) -> Iterator[tuple[str, BaseTeacher]]:

@@ -8,7 +8,7 @@ import pytest
 import teachkit as tk
 from teachkit.errors import ValidationError
 from teachkit.integrations import teachmyagent as tma
-from tests.teachers._helpers import box_batch
+from tests.teachers.continuous._helpers import box_batch
 
 
 def test_task_teacher_round_trip_with_named_bounds() -> None:

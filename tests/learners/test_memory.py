@@ -8,11 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from teachkit.data import read_review_log
+from teachkit.data import _fsrs, read_review_log
 from teachkit.data.synthetic import review_log
 from teachkit.errors import ValidationError
 from teachkit.evaluation import evaluate_memory, log_loss
-from teachkit.learners import MemoryModel, _fsrs
+from teachkit.learners import MemoryModel, _fsrs_fit
 
 FIXTURE = Path(__file__).parents[1] / "data" / "fixtures" / "review_log_small.csv"
 W = _fsrs.DEFAULT_W
@@ -43,8 +43,8 @@ def test_batched_simulation_equals_single_runs() -> None:
     model = MemoryModel(log.space, grades="four")
     lay, grades, days, _ = model._cards(log)
     ws = np.vstack([W, W * 1.01])
-    both = _fsrs.simulate(ws, grades, days, lay.offsets, lay.n_active)
-    one = _fsrs.simulate(ws[1], grades, days, lay.offsets, lay.n_active)
+    both = _fsrs_fit.simulate(ws, grades, days, lay.offsets, lay.n_active)
+    one = _fsrs_fit.simulate(ws[1], grades, days, lay.offsets, lay.n_active)
     assert np.allclose(both[1], one, equal_nan=True)
 
 
@@ -58,7 +58,7 @@ def test_default_weights_reproduce_the_generating_process() -> None:
 @pytest.mark.slow
 def test_fit_gets_close_to_the_truth() -> None:
     log, truth = review_log(
-        n_cards=300, reviews=6, seed=3, weights=np.clip(W * 1.3, _fsrs.LOWER, _fsrs.UPPER)
+        n_cards=300, reviews=6, seed=3, weights=np.clip(W * 1.3, _fsrs_fit.LOWER, _fsrs_fit.UPPER)
     )
     seen = ~np.isnan(truth["p_recall"])
     best = log_loss(log.correct[seen], truth["p_recall"][seen])

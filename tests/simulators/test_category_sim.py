@@ -171,7 +171,9 @@ def test_oracle_keeps_the_teacher_contract() -> None:
     oracle = CategoryStudent(2, seed=0).oracle(seed=0)
     check_teacher(oracle, rounds=8)
     assert "CategoryOracle" not in tk.teachers.__all__
-    with pytest.raises(ValidationError, match="expected a CategoryStudent"):
+    with pytest.raises(
+        ValidationError, match="expected a simulator whose oracle is a CategoryOracle"
+    ):
         CategoryOracle(oracle.space, simulator=object())  # type: ignore[arg-type]
 
 

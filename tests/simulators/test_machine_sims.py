@@ -257,8 +257,8 @@ def test_grid_oracle_errors_are_clear() -> None:
         oracle.ask_encoded("alice", 1)
     with pytest.raises(ValidationError, match="cannot be rebuilt from a stored configuration"):
         oracle.to_config()
-    with pytest.raises(ValidationError, match=r"build it with sim\.oracle\(seed\)"):
-        GridToyOracle(sim.space, seed=0).ask_encoded("s0", 1)
+    with pytest.raises(ValidationError, match=r"build the oracle with sim\.oracle\(seed\)"):
+        GridToyOracle(sim.space, simulator=ClassIncrementalStudent(1, seed=0), seed=0)
     with pytest.raises(ValidationError):
         oracle.ask_encoded("s0", 0)
 
@@ -391,11 +391,11 @@ def test_class_incremental_greedy_oracle_looks_ahead_without_changing_the_learne
     sim = ClassIncrementalStudent(1, seed=0, chunk=30)
     sim.run_order(["0", "1"])
     truth = sim.truth()
-    oracle = ClassIncrementalOracle.bind(sim, seed=0, strategy="greedy")
+    oracle = sim.oracle(0, strategy="greedy")
     first = oracle.ask_encoded("s0", 2)
     assert np.array_equal(sim.truth()["accuracy"], truth["accuracy"])  # lookahead on copies
     assert first[0] >= 2  # a class not taught yet gains the most
-    again = ClassIncrementalOracle.bind(sim, seed=0, strategy="greedy").ask_encoded("s0", 2)
+    again = sim.oracle(0, strategy="greedy").ask_encoded("s0", 2)
     assert np.array_equal(first, again)
     with pytest.raises(ValidationError, match="strategy"):
-        ClassIncrementalOracle(sim.space, strategy="best")
+        sim.oracle(0, strategy="best")

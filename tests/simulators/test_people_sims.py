@@ -10,10 +10,9 @@ import pytest
 
 import teachkit as tk
 from teachkit.checks import check_teacher
-from teachkit.data.synthetic import skill_graph_log
 from teachkit.errors import ValidationError
 from teachkit.learners import IRT
-from teachkit.simulators import SkillGraphOracle, SkillGraphStudent
+from teachkit.simulators import SkillGraphOracle, SkillGraphStudent, skill_graph_log
 
 
 def run(sim: SkillGraphStudent, teacher: tk.teachers.BaseTeacher, steps: int) -> None:
