@@ -86,7 +86,38 @@ class Suite:
     source: str | None = None
 
     def replace(self, **changes: Any) -> Suite:
+        """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_zoo(
+        cls, member: Any, teachers: Sequence[Any], seeds: int | Sequence[int] = 4
+    ) -> Suite:
+        """Run ``teachers`` on one :class:`~teachkit.simulators.zoo.ZooMember` over paired
+        seeds (its learners change with the paired seed; the structure drawn from the
+        member's own seed does not). Teachers are names, ``(name, params)`` pairs or
+        :class:`TeacherSpec` objects."""
+        specs = tuple(
+            t
+            if isinstance(t, TeacherSpec)
+            else TeacherSpec(t[0], dict(t[1]))
+            if isinstance(t, tuple)
+            else TeacherSpec(str(t))
+            for t in teachers
+        )
+        suite = cls(
+            name=member.name,
+            simulator=member.simulator,
+            teachers=specs,
+            seeds=tuple(range(seeds)) if isinstance(seeds, int) else tuple(seeds),
+            steps=member.steps,
+            eval_every=member.eval_every,
+            n_learners=member.n_learners,
+            simulator_params=dict(member.params),
+            description=f"zoo member {member.name} ({member.split})",
+        )
+        suite.check()
+        return suite
 
     def with_overrides(
         self,
