@@ -200,6 +200,7 @@ class Curriculum:
         with _Op(self, now) as tx:
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, 1)
+            mask = self._teacher.train_mask(learner_id)
             texts = self._space.to_text(encoded)
             seq, first = tx.append_ask(learner_id, texts, now, expires)
         self._done(seq)
@@ -210,6 +211,7 @@ class Curriculum:
             created=now_dt,
             expires=None if expires is None else from_timestamp(expires),
             curriculum=self.name,
+            train=True if mask is None else bool(mask[0]),
         )
 
     def ask_many(self, learner_id: str, n: int) -> AssignmentBatch:
@@ -222,6 +224,7 @@ class Curriculum:
         with _Op(self, now) as tx:
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, n)
+            mask = self._teacher.train_mask(learner_id)
             texts = self._space.to_text(encoded)
             seq, first = tx.append_ask(learner_id, texts, now, expires)
         self._done(seq)
@@ -234,6 +237,7 @@ class Curriculum:
             created=now_dt,
             expires=None if expires is None else from_timestamp(expires),
             texts=texts,
+            train=None if mask is None else np.asarray(mask, dtype=bool).copy(),
         )
 
     # -- telling --------------------------------------------------------------------------

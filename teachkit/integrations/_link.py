@@ -19,7 +19,12 @@ from teachkit.errors import ValidationError
 
 
 class Link(Protocol):
-    """Asks for tasks and tells outcomes, by token."""
+    """Asks for tasks and tells outcomes, by token.
+
+    A link may also keep ``train``: a boolean array over the tasks of its last ask, False
+    where the teacher handed a task out for evaluation only (see
+    :meth:`teachkit.teachers.BaseTeacher.train_mask`); without it every task is for training.
+    """
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
         """``n`` tasks for the learner: (tokens, tasks in public form)."""
@@ -36,12 +41,15 @@ class CurriculumLink:
     def __init__(self, curriculum: Any, learner_id: str) -> None:
         self.curriculum = curriculum
         self.learner_id = learner_id
+        self.train: np.ndarray | None = None
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
         if n == 1:
             a = self.curriculum.ask(self.learner_id)
+            self.train = np.array([a.train])
             return [a.id], [a.task]
         batch = self.curriculum.ask_many(self.learner_id, n)
+        self.train = batch.train
         return batch.ids.tolist(), list(batch.tasks)
 
     def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
@@ -55,14 +63,20 @@ class TeacherLink:
         self.teacher = teacher
         self.learner_id = learner_id
         self._space = teacher.space
+        self.train: np.ndarray | None = None
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
         encoded = self.teacher.ask_encoded(self.learner_id, n)
+        self.train = self.teacher.train_mask(self.learner_id)
         return list(encoded), self._space.decode(encoded)
 
     def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
         n = len(tokens)
-        tasks = np.stack(tokens) if n else np.empty(0)
+        if n and isinstance(tokens[0], str):  # generated tasks: an object array of records
+            tasks = np.empty(n, dtype=object)
+            tasks[:] = list(tokens)
+        else:
+            tasks = np.stack(tokens) if n else np.empty(0)
         self.teacher.tell(
             EventBatch.build(
                 learner_ids=np.array([self.learner_id] * n, dtype=object),
