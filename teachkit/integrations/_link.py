@@ -30,8 +30,14 @@ class Link(Protocol):
         """``n`` tasks for the learner: (tokens, tasks in public form)."""
         ...
 
-    def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
-        """Episode outcomes of the tasks with these tokens."""
+    def tell(
+        self,
+        tokens: Sequence[Any],
+        returns: np.ndarray,
+        success: np.ndarray | None,
+        advantages: np.ndarray | None = None,
+    ) -> None:
+        """Episode outcomes of the tasks with these tokens (``advantages``: ``(n, T)``)."""
         ...
 
 
@@ -52,8 +58,16 @@ class CurriculumLink:
         self.train = batch.train
         return batch.ids.tolist(), list(batch.tasks)
 
-    def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
-        self.curriculum.tell_many(list(tokens), OutcomeBatch(reward=returns, success=success))
+    def tell(
+        self,
+        tokens: Sequence[Any],
+        returns: np.ndarray,
+        success: np.ndarray | None,
+        advantages: np.ndarray | None = None,
+    ) -> None:
+        self.curriculum.tell_many(
+            list(tokens), OutcomeBatch(reward=returns, success=success, advantages=advantages)
+        )
 
 
 class TeacherLink:
@@ -70,7 +84,13 @@ class TeacherLink:
         self.train = self.teacher.train_mask(self.learner_id)
         return list(encoded), self._space.decode(encoded)
 
-    def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
+    def tell(
+        self,
+        tokens: Sequence[Any],
+        returns: np.ndarray,
+        success: np.ndarray | None,
+        advantages: np.ndarray | None = None,
+    ) -> None:
         n = len(tokens)
         if n and isinstance(tokens[0], str):  # generated tasks: an object array of records
             tasks = np.empty(n, dtype=object)
@@ -81,7 +101,7 @@ class TeacherLink:
             EventBatch.build(
                 learner_ids=np.array([self.learner_id] * n, dtype=object),
                 tasks=tasks,
-                outcomes=OutcomeBatch(reward=returns, success=success),
+                outcomes=OutcomeBatch(reward=returns, success=success, advantages=advantages),
                 times=np.full(n, _now()),
                 assignment_ids=np.full(n, -1),
             )

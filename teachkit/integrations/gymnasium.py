@@ -104,6 +104,9 @@ class CurriculumWrapper(gym.Wrapper):
             environment's ``set_task(task)``). Called before the inner reset.
         learner_id: who learns (one agent is one learner).
         success_key: the ``info`` key holding the episode's success, if any.
+        defer_tell: hold each ended episode's outcome until the training loop calls
+            :meth:`tell_episode` (to add what only the learner knows, such as the
+            episode's advantages that PLR's and ACCEL's positive value loss reads).
 
     An episode cut short by a ``reset`` before it ended is not told (with a Curriculum,
     its assignment's lease runs out). ``info["task"]`` holds the current task and
@@ -120,11 +123,14 @@ class CurriculumWrapper(gym.Wrapper):
         *,
         learner_id: str = "agent",
         success_key: str = "is_success",
+        defer_tell: bool = False,
     ) -> None:
         super().__init__(env)
         self.curriculum = curriculum
         self.learner_id = learner_id
         self.success_key = success_key
+        self.defer_tell = defer_tell
+        self.pending: tuple[Any, float, Any] | None = None
         self._link = make_link(curriculum, learner_id, "CurriculumWrapper")
         self._apply = _applier(env, apply_task, "CurriculumWrapper")
         self.task: Task | None = None
@@ -149,10 +155,33 @@ class CurriculumWrapper(gym.Wrapper):
         self._return += float(reward)
         if (terminated or truncated) and self._token is not None:
             flag = info.get(self.success_key)
-            self._link.tell([self._token], np.array([self._return]), success_column([flag]))
+            if self.defer_tell:
+                self.pending = (self._token, self._return, flag)
+            else:
+                self._link.tell([self._token], np.array([self._return]), success_column([flag]))
             self._token = None
             info["task"] = self.task
         return obs, reward, terminated, truncated, info
+
+    def tell_episode(self, *, advantages: Any = None, success: bool | None = None) -> None:
+        """Tell the outcome of the episode that just ended (with ``defer_tell=True``).
+
+        Args:
+            advantages: the episode's per-step advantages (GAE from your critic, say).
+            success: overrides the success read from ``info``.
+        """
+        if self.pending is None:
+            raise ValidationError(
+                "CurriculumWrapper.tell_episode",
+                ["no ended episode is waiting; call it once after each episode ends, with "
+                 "defer_tell=True"],
+            )
+        token, ret, flag = self.pending
+        self.pending = None
+        adv = None if advantages is None else np.asarray(advantages, dtype=np.float64)[None, :]
+        self._link.tell(
+            [token], np.array([ret]), success_column([flag if success is None else success]), adv
+        )
 
     def close(self) -> None:
         """Send outcomes still buffered (a shared Ray teacher batches them), then close."""
