@@ -29,7 +29,7 @@ import sys, json, os, torch
 sys.argv = ["run.py"]
 from benchmarks.rl import run
 torch.set_num_threads(1)
-seed, out = int(sys.argv[0] if False else "$s"), "$out"
+seed, out = $s, "$out"
 tests = run.held_out($TESTS)
 rows = json.load(open(out))["runs"] if os.path.exists(out) else []
 done = {r["teacher"] for r in rows}

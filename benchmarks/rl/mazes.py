@@ -197,8 +197,10 @@ class MazeGenerator(TaskGenerator):
             cells = [params["agent"][:2], params["goal"], *params["walls"], *params["lava"]]
             cells += [c for c in (params["door"], params["key"]) if c is not None]
             ok = self.min_size <= n <= self.max_size and 0 <= params["agent"][2] <= 3
-            return ok and all(1 <= x <= n and 1 <= y <= n for x, y in cells) and (
-                (params["door"] is None) == (params["key"] is None)
+            return (
+                ok
+                and all(1 <= x <= n and 1 <= y <= n for x, y in cells)
+                and ((params["door"] is None) == (params["key"] is None))
             )
         except (KeyError, TypeError, ValueError):
             return False

@@ -44,8 +44,14 @@ class Agent(nn.Module):
         return self.pi(h), self.v(h).squeeze(-1)
 
 
-def gae(rewards: np.ndarray, values: np.ndarray, dones: np.ndarray, last_value: np.ndarray,
-        gamma: float, lam: float) -> np.ndarray:
+def gae(
+    rewards: np.ndarray,
+    values: np.ndarray,
+    dones: np.ndarray,
+    last_value: np.ndarray,
+    gamma: float,
+    lam: float,
+) -> np.ndarray:
     """Generalized advantage estimates over a (T, N) rollout; ``dones[t]`` ends step t."""
     T = len(rewards)
     adv = np.zeros_like(rewards)
@@ -59,7 +65,9 @@ def gae(rewards: np.ndarray, values: np.ndarray, dones: np.ndarray, last_value: 
     return adv
 
 
-def episode_advantages(rewards: list[float], values: list[float], gamma: float, lam: float) -> np.ndarray:
+def episode_advantages(
+    rewards: list[float], values: list[float], gamma: float, lam: float
+) -> np.ndarray:
     """GAE of one finished episode (no bootstrap after its last step)."""
     r = np.asarray(rewards)[:, None]
     v = np.asarray(values)[:, None]
@@ -69,9 +77,19 @@ def episode_advantages(rewards: list[float], values: list[float], gamma: float, 
 
 
 class PPO:
-    def __init__(self, seed: int, *, lr: float = 5e-4, gamma: float = 0.99, lam: float = 0.95,
-                 clip: float = 0.2, epochs: int = 4, minibatches: int = 4, ent: float = 0.01,
-                 vf: float = 0.5) -> None:
+    def __init__(
+        self,
+        seed: int,
+        *,
+        lr: float = 5e-4,
+        gamma: float = 0.99,
+        lam: float = 0.95,
+        clip: float = 0.2,
+        epochs: int = 4,
+        minibatches: int = 4,
+        ent: float = 0.01,
+        vf: float = 0.5,
+    ) -> None:
         torch.manual_seed(seed)
         self.agent = Agent()
         self.opt = torch.optim.Adam(self.agent.parameters(), lr=lr, eps=1e-5)
@@ -86,8 +104,15 @@ class PPO:
         a = torch.multinomial(dist.probs, 1, generator=self.gen).squeeze(-1)
         return a.numpy(), dist.log_prob(a).numpy(), value.numpy()
 
-    def update(self, obs: np.ndarray, actions: np.ndarray, logp: np.ndarray, adv: np.ndarray,
-               returns: np.ndarray, mask: np.ndarray) -> None:
+    def update(
+        self,
+        obs: np.ndarray,
+        actions: np.ndarray,
+        logp: np.ndarray,
+        adv: np.ndarray,
+        returns: np.ndarray,
+        mask: np.ndarray,
+    ) -> None:
         """One PPO update on a flattened rollout; rows with ``mask`` 0 do not count."""
         if mask.sum() < 1:
             return

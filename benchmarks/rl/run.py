@@ -58,13 +58,20 @@ def make_teacher(name: str, seed: int, buffer: int) -> tuple[Any, Any]:
     generated = tk.spaces.Generated(GEN)
     if name in ("PLR", "RobustPLR"):
         cls = tk.teachers.PLR if name == "PLR" else tk.teachers.RobustPLR
-        teacher = cls(tk.spaces.Discrete(N_LEVELS), buffer_size=buffer, temperature=0.3,
-                      staleness_coef=0.3, seed=seed)
+        teacher = cls(
+            tk.spaces.Discrete(N_LEVELS),
+            buffer_size=buffer,
+            temperature=0.3,
+            staleness_coef=0.3,
+            seed=seed,
+        )
         return teacher, lambda t, rng: GEN.sample(np.random.default_rng(LEVEL_OFFSET + int(t)))
     if name == "ALP-GMM":
-        box = tk.spaces.Box([GEN.min_size, 0.0, 0.0, 0.0],
-                            [GEN.max_size + 0.999, GEN.max_walls, GEN.max_lava, 1.0],
-                            names=["size", "walls", "lava", "door"])
+        box = tk.spaces.Box(
+            [GEN.min_size, 0.0, 0.0, 0.0],
+            [GEN.max_size + 0.999, GEN.max_walls, GEN.max_lava, 1.0],
+            names=["size", "walls", "lava", "door"],
+        )
         teacher = tk.teachers.ALPGMM(box, fit_rate=100, seed=seed)
         return teacher, lambda t, rng: GEN.sample_with(rng, int(t[0]), t[1], t[2], t[3] > 0.5)
     if name == "Uniform":
@@ -72,8 +79,15 @@ def make_teacher(name: str, seed: int, buffer: int) -> tuple[Any, Any]:
     elif name == "ACCEL":
         teacher = tk.teachers.ACCEL(generated, buffer_size=buffer, min_fill=0.25, seed=seed)
     elif name == "CLUTR":
-        teacher = tk.teachers.CLUTR(generated, pretrain_tasks=2000, epochs=20, latent_dim=16,
-                                    hidden=128, buffer_size=buffer, seed=seed)
+        teacher = tk.teachers.CLUTR(
+            generated,
+            pretrain_tasks=2000,
+            epochs=20,
+            latent_dim=16,
+            hidden=128,
+            buffer_size=buffer,
+            seed=seed,
+        )
     else:
         raise KeyError(name)
     return teacher, lambda t, rng: t.params
@@ -119,8 +133,16 @@ def evaluate(ppo: PPO, tests: list[tuple[str, Any]], seed: int) -> dict[str, flo
     }
 
 
-def train(name: str, seed: int, steps: int, every: int, tests: list[tuple[str, Any]],
-          n_envs: int = 16, horizon: int = 128, buffer: int = 500) -> dict[str, Any]:
+def train(
+    name: str,
+    seed: int,
+    steps: int,
+    every: int,
+    tests: list[tuple[str, Any]],
+    n_envs: int = 16,
+    horizon: int = 128,
+    buffer: int = 500,
+) -> dict[str, Any]:
     start = time.time()
     ppo = PPO(seed)
     teacher, to_params = make_teacher(name, seed, buffer)
@@ -166,8 +188,14 @@ def train(name: str, seed: int, steps: int, every: int, tests: list[tuple[str, A
         with torch.no_grad():
             _, last = ppo.agent(torch.from_numpy(np.stack(obs)))
         adv = gae(R, V, D, last.numpy(), ppo.gamma, ppo.lam)
-        ppo.update(X.reshape(-1, X.shape[-1]), A.ravel(), LP.ravel(), adv.ravel(),
-                   (adv + V).ravel(), M.ravel())
+        ppo.update(
+            X.reshape(-1, X.shape[-1]),
+            A.ravel(),
+            LP.ravel(),
+            adv.ravel(),
+            (adv + V).ravel(),
+            M.ravel(),
+        )
         trained_share.append(float(M.mean()))
         if done_steps >= next_eval or done_steps >= steps:
             curve.append({"steps": done_steps, **evaluate(ppo, tests, seed)})
@@ -197,9 +225,14 @@ def main() -> None:
     if os.path.exists(args.out):
         rows = json.load(open(args.out))["runs"]
     done = {(r["teacher"], r["seed"]) for r in rows}
-    meta = {"steps": args.steps, "eval_every": args.eval_every, "held_out": len(tests),
-            "named": NAMED, "command": "PYTHONPATH=. python benchmarks/rl/run.py " + " ".join(
-                f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items())}
+    meta = {
+        "steps": args.steps,
+        "eval_every": args.eval_every,
+        "held_out": len(tests),
+        "named": NAMED,
+        "command": "PYTHONPATH=. python benchmarks/rl/run.py "
+        + " ".join(f"--{k.replace('_', '-')} {v}" for k, v in vars(args).items()),
+    }
     for seed in range(args.seeds):
         for name in args.teachers.split(","):
             if (name, seed) in done:
@@ -207,9 +240,12 @@ def main() -> None:
             row = train(name, seed, args.steps, args.eval_every, tests, buffer=args.buffer)
             rows.append(row)
             last = row["curve"][-1]
-            print(f"{name:10s} seed {seed}: solved {last['solved']:5.1f}% (named {last['named']:5.1f}, "
-                  f"generated {last['generated']:5.1f}), trained on {row['trained_share']:.0%} of "
-                  f"steps, {row['wall_s']:.0f} s", flush=True)
+            print(
+                f"{name:10s} seed {seed}: solved {last['solved']:5.1f}% (named {last['named']:5.1f}, "
+                f"generated {last['generated']:5.1f}), trained on {row['trained_share']:.0%} of "
+                f"steps, {row['wall_s']:.0f} s",
+                flush=True,
+            )
             with open(args.out, "w") as f:
                 json.dump({"meta": meta, "runs": rows}, f, indent=1)
 

@@ -173,8 +173,10 @@ class CurriculumWrapper(gym.Wrapper):
         if self.pending is None:
             raise ValidationError(
                 "CurriculumWrapper.tell_episode",
-                ["no ended episode is waiting; call it once after each episode ends, with "
-                 "defer_tell=True"],
+                [
+                    "no ended episode is waiting; call it once after each episode ends, with "
+                    "defer_tell=True"
+                ],
             )
         token, ret, flag = self.pending
         self.pending = None

@@ -47,6 +47,8 @@ def teacher_examples(seed: int = 0) -> Iterator[tuple[str, BaseTeacher]]:
     for cls in all_teachers():
         built = False
         for space in example_spaces():
+            if not isinstance(space, cls.spaces):
+                continue
             teacher = cls._example(space, seed)
             if teacher is not None:
                 built = True
