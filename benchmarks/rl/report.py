@@ -7,18 +7,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections import defaultdict
 
 import numpy as np
-
-
-def summarize(path: str) -> dict[str, dict[int, list[float]]]:
-    data = json.load(open(path))
-    table: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for run in data["runs"]:
-        for point in run["curve"]:
-            table[run["teacher"]][point["steps"]].append(point["solved"])
-    return table
 
 
 def main() -> None:
@@ -26,7 +16,8 @@ def main() -> None:
     parser.add_argument("path")
     parser.add_argument("--plot", default=None)
     args = parser.parse_args()
-    data = json.load(open(args.path))
+    with open(args.path) as f:
+        data = json.load(f)
     runs = data["runs"]
     by = {(r["teacher"], r["seed"]): r for r in runs}
     teachers = list(dict.fromkeys(r["teacher"] for r in runs))

@@ -223,7 +223,8 @@ def main() -> None:
     tests = held_out(args.generated_tests)
     rows: list[dict[str, Any]] = []
     if os.path.exists(args.out):
-        rows = json.load(open(args.out))["runs"]
+        with open(args.out) as f:
+            rows = json.load(f)["runs"]
     done = {(r["teacher"], r["seed"]) for r in rows}
     meta = {
         "steps": args.steps,

@@ -343,7 +343,7 @@ class Generated(Space):
         while (
             chain[-1].parent is not None and chain[-1].parent in by_id and len(chain) <= len(by_id)
         ):
-            chain.append(by_id[chain[-1].parent])  # type: ignore[index]
+            chain.append(by_id[chain[-1].parent])
         return chain
 
     # -- serialization ----------------------------------------------------------------------

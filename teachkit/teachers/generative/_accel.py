@@ -71,6 +71,7 @@ class ACCEL(BaseTeacher):
     """
 
     spaces = (Generated,)
+    space: Generated
 
     def __init__(
         self,
@@ -128,7 +129,7 @@ class ACCEL(BaseTeacher):
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         out = np.empty(n, dtype=object)
         train = np.zeros(n, dtype=bool)
-        space: Generated = self.space
+        space = self.space
         buf = self._buffer
         can_replay = len(buf) > 0 and len(buf) >= self.min_fill * self.buffer_size
         for i in range(n):

@@ -69,6 +69,7 @@ class CLUTR(BaseTeacher):
     """
 
     spaces = (Generated,)
+    space: Generated
 
     def __init__(
         self,

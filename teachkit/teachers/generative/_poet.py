@@ -91,6 +91,7 @@ class POET(BaseTeacher):
     """
 
     spaces = (Generated,)
+    space: Generated
 
     def __init__(
         self,

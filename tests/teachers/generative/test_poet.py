@@ -49,7 +49,6 @@ def run(poet: POET, agents: dict[str, TabularAgent], rounds: int, log: list) -> 
     for _ in range(rounds):
         for lid in agents:
             a = cur.ask(lid)
-            pair = next(p for p in poet.pairs() if p.learner_id == lid)
             score = agents[lid].play(a.task.params, a.train)
             log.append((lid, a.task, a.train, score))
             cur.tell(a, tk.Outcome(score=score))
