@@ -97,7 +97,7 @@ class Generated(Space):
         >>> space = Generated(Corridors(longest=12))
         >>> task = space.generate(seed=7)
         >>> task.params, task.origin
-        ({'holes': [3], 'length': 5}, 'sample')
+        ({'holes': [3, 6], 'length': 12}, 'sample')
         >>> child = space.mutate(task, seed=1)
         >>> child.parent == task.id
         True

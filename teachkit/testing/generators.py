@@ -25,7 +25,7 @@ class Corridors(TaskGenerator):
     Example:
         >>> gen = Corridors(longest=6)
         >>> gen.sample(np.random.default_rng(1))
-        {'length': 2, 'holes': [1]}
+        {'length': 4, 'holes': [2]}
     """
 
     def __init__(self, longest: int = 10, density: float = 0.25) -> None:

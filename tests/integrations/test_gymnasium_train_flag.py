@@ -75,3 +75,14 @@ def test_vector_wrapper_keeps_a_flag_per_environment() -> None:
     for _ in range(12):
         envs.step(np.ones(2, dtype=np.int64))
     assert envs.train.dtype == bool and len(envs.train) == 2
+
+
+def test_per_learner_passes_its_copies_flags_on() -> None:
+    space = tk.spaces.Discrete(30)
+    inner = tk.teachers.RobustPLR(space, score="learnability", replay_prob=1.0, seed=0)
+    cur = tk.Curriculum(tk.teachers.PerLearner(space, teacher=inner, seed=0))
+    first = cur.ask("a")
+    assert first.train is False  # a's copy has nothing to replay yet
+    cur.tell(first, tk.Outcome(success=True))
+    assert cur.ask("a").train is True  # a's copy replays its one level
+    assert cur.ask("b").train is False  # b has a copy of its own
