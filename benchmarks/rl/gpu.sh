@@ -8,8 +8,9 @@
 #   bash benchmarks/rl/gpu.sh                # 4 seeds x 6 teachers, 2M steps each
 #   STEPS=500000 SEEDS=8 bash benchmarks/rl/gpu.sh
 #
-# Results: benchmarks/results/rl_minigrid_long_seed<s>.json, then merged into
-# benchmarks/results/rl_minigrid_long.json and summarized by benchmarks/rl/report.py.
+# Results: $OUT_seed<s>.json (OUT=benchmarks/results/rl_minigrid_long by default), merged
+# into $OUT.json and summarized by benchmarks/rl/report.py. Rerunning resumes: finished
+# (teacher, seed) runs are kept.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 STEPS=${STEPS:-2000000}
@@ -17,13 +18,14 @@ EVERY=${EVERY:-100000}
 SEEDS=${SEEDS:-4}
 BUFFER=${BUFFER:-4000}
 TESTS=${TESTS:-40}
+OUT=${OUT:-benchmarks/results/rl_minigrid_long}
 PY=${PY:-.venv/bin/python}
 [ -x "$PY" ] || PY=python3
 if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi --query-gpu=name --format=csv,noheader || true; fi
 "$PY" -c "import minigrid, torch, teachkit" 2>/dev/null || "$PY" -m pip install -q -e '.[rl]'
 pids=()
 for ((s = 0; s < SEEDS; s++)); do
-  out=benchmarks/results/rl_minigrid_long_seed$s.json
+  out=${OUT}_seed$s.json
   PYTHONPATH=. "$PY" - "$s" "$out" <<PYEOF &
 import sys, json, os, torch
 sys.argv = ["run.py"]
@@ -43,11 +45,11 @@ PYEOF
   pids+=($!)
 done
 for p in "${pids[@]}"; do wait "$p"; done
-"$PY" - <<'PYEOF'
+"$PY" - <<PYEOF
 import glob, json
 runs, meta = [], None
-for f in sorted(glob.glob("benchmarks/results/rl_minigrid_long_seed*.json")):
+for f in sorted(glob.glob("${OUT}_seed*.json")):
     d = json.load(open(f)); runs += d["runs"]; meta = d["meta"]
-json.dump({"meta": meta, "runs": runs}, open("benchmarks/results/rl_minigrid_long.json", "w"), indent=1)
+json.dump({"meta": meta, "runs": runs}, open("${OUT}.json", "w"), indent=1)
 PYEOF
-PYTHONPATH=. "$PY" benchmarks/rl/report.py benchmarks/results/rl_minigrid_long.json
+PYTHONPATH=. "$PY" benchmarks/rl/report.py "${OUT}.json"
