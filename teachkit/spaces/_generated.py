@@ -41,7 +41,7 @@ class GeneratedTask(str):
 
     @cached_property
     def record(self) -> dict[str, Any]:
-        """The parsed record (a fresh dict each time it is computed; do not modify)."""
+        """The parsed record (parsed once and kept; do not modify it)."""
         parsed: dict[str, Any] = json.loads(self)
         return parsed
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from teachkit._batch import EventBatch
+from teachkit.spaces import GeneratedTask
 from teachkit.teachers._replay import replay_distribution
 from teachkit.teachers.generative._regret import episode_score, returns_of, successes_of
 
@@ -117,5 +118,4 @@ class LevelBuffer:
 
 
 def _key(task: str) -> str:
-    # The id is the record's first field in canonical JSON: {"id":"<16 hex>",...}
-    return task[7:23]
+    return GeneratedTask(task).id
