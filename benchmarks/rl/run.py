@@ -14,7 +14,8 @@ episodes included) the agent is tested on the held-out set: named MiniGrid envir
 
 Teachers: Uniform (domain randomization over the generator), PLR and Robust PLR over
 10,000 level seeds, ACCEL and CLUTR on the Generated space, ALP-GMM over the generator's
-parameters (size, wall density, lava density, door).
+parameters (size, wall density, lava density, door); optionally ``ACCEL-empty``, ACCEL
+whose generator makes empty rooms (the paper's setting: edits add the walls and lava).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ NAMED = [
     "MiniGrid-LavaCrossingS9N1-v0",
 ]
 TEACHERS = ["Uniform", "PLR", "RobustPLR", "ACCEL", "ALP-GMM", "CLUTR"]
+EXTRA = ["ACCEL-empty"]  # ACCEL as in the paper's mazes: start from empty rooms, edits add walls
 N_LEVELS = 10_000
 LEVEL_OFFSET = 1_000_000  # PLR's level k is the generator's maze of seed OFFSET + k
 HELD_OUT_SEED = 9_000_000  # generated held-out mazes: seeds no teacher draws from
@@ -78,6 +80,9 @@ def make_teacher(name: str, seed: int, buffer: int) -> tuple[Any, Any]:
         teacher = tk.teachers.Uniform(generated, seed=seed)
     elif name == "ACCEL":
         teacher = tk.teachers.ACCEL(generated, buffer_size=buffer, min_fill=0.25, seed=seed)
+    elif name == "ACCEL-empty":
+        empty = tk.spaces.Generated(MazeGenerator(max_walls=0.0, lava_prob=0.0, door_prob=0.0))
+        teacher = tk.teachers.ACCEL(empty, buffer_size=buffer, min_fill=0.25, seed=seed)
     elif name == "CLUTR":
         teacher = tk.teachers.CLUTR(
             generated,
