@@ -50,6 +50,7 @@ class CurriculumLink:
         self.train: np.ndarray | None = None
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
+        """``n`` assignments of the learner: (assignment ids, tasks)."""
         if n == 1:
             a = self.curriculum.ask(self.learner_id)
             self.train = np.array([a.train])
@@ -65,6 +66,7 @@ class CurriculumLink:
         success: np.ndarray | None,
         advantages: np.ndarray | None = None,
     ) -> None:
+        """Record the outcomes of the assignments with these ids (one op)."""
         self.curriculum.tell_many(
             list(tokens), OutcomeBatch(reward=returns, success=success, advantages=advantages)
         )
@@ -80,6 +82,7 @@ class TeacherLink:
         self.train: np.ndarray | None = None
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
+        """``n`` tasks from the teacher: (encoded tasks, tasks)."""
         encoded = self.teacher.ask_encoded(self.learner_id, n)
         self.train = self.teacher.train_mask(self.learner_id)
         return list(encoded), self._space.decode(encoded)
@@ -91,6 +94,7 @@ class TeacherLink:
         success: np.ndarray | None,
         advantages: np.ndarray | None = None,
     ) -> None:
+        """Tell the teacher the outcomes of these encoded tasks."""
         n = len(tokens)
         if n and isinstance(tokens[0], str):  # generated tasks: an object array of records
             tasks = np.empty(n, dtype=object)

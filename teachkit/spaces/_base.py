@@ -80,19 +80,13 @@ class Space(ABC):
         tasks = self.decode(self.sample_encoded(rng, 1 if n is None else n))
         return tasks[0] if n is None else tasks
 
-    def encode_one(self, task: Any) -> Any:
-        return self.encode([task])[0]
-
-    def decode_one(self, encoded: Any) -> Task:
-        return self.decode(np.asarray([encoded]))[0]
-
     @abstractmethod
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description; ``Space.from_dict`` rebuilds an equal space."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, allow: Iterable[str] | None = None) -> Space:
-        """Rebuild a space from :meth:`to_dict` output.
+        """Rebuild a space from :meth:`to_dict` output (any registered space type).
 
         A space that names code (a :class:`~teachkit.spaces.Generated` space's generator)
         imports it only when ``allow`` is None or names its module, as
@@ -119,10 +113,12 @@ class Space(ABC):
     def _from_dict(cls, data: Mapping[str, Any], allow: Iterable[str] | None = None) -> Space: ...
 
     def to_json(self) -> str:
+        """The :meth:`to_dict` description as canonical JSON."""
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str, *, allow: Iterable[str] | None = None) -> Space:
+        """Rebuild a space from :meth:`to_json` output."""
         return cls.from_dict(json.loads(text), allow=allow)
 
     def __eq__(self, other: object) -> bool:
