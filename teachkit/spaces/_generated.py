@@ -57,6 +57,7 @@ class GeneratedTask(str):
 
     @property
     def origin(self) -> str:
+        """How the task was made: ``"sample"``, ``"mutate"``, ``"decode"`` or ``"given"``."""
         return str(self.record["origin"])
 
     @property
@@ -66,6 +67,7 @@ class GeneratedTask(str):
 
     @property
     def seed(self) -> int | None:
+        """The seed of the generator call that made the task (None for given tasks)."""
         return self.record["seed"]
 
     def __repr__(self) -> str:
@@ -126,6 +128,7 @@ class Generated(Space):
 
     @property
     def generator(self) -> TaskGenerator:
+        """The generator that makes this space's tasks."""
         return self._generator
 
     # -- making tasks ---------------------------------------------------------------------

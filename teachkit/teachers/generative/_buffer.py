@@ -38,6 +38,7 @@ class LevelBuffer:
     def distribution(
         self, count: int, prioritization: str, temperature: float, rho: float
     ) -> np.ndarray:
+        """PLR's ``P_replay`` over the buffered levels after ``count`` decisions."""
         f = len(self.tasks)
         return replay_distribution(
             self.scores[:f],
@@ -99,6 +100,7 @@ class LevelBuffer:
 
     # -- state ------------------------------------------------------------------------------
     def state(self) -> dict[str, Any]:
+        """The buffer as plain data (copies), for a teacher's state."""
         return {
             "tasks": list(self.tasks),
             "scores": self.scores.copy(),
@@ -110,6 +112,7 @@ class LevelBuffer:
         }
 
     def load(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state` returned."""
         self.tasks = list(state["tasks"])
         self.ids = {_key(t): i for i, t in enumerate(self.tasks)}
         for name in ("scores", "last", "wins", "tries", "best"):
