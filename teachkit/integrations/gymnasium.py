@@ -180,10 +180,12 @@ class CurriculumWrapper(gym.Wrapper):
             )
         token, ret, flag = self.pending
         self.pending = None
-        adv = None if advantages is None else np.asarray(advantages, dtype=np.float64)[None, :]
-        self._link.tell(
-            [token], np.array([ret]), success_column([flag if success is None else success]), adv
-        )
+        flags = success_column([flag if success is None else success])
+        if advantages is None:
+            self._link.tell([token], np.array([ret]), flags)
+        else:
+            adv = np.asarray(advantages, dtype=np.float64)[None, :]
+            self._link.tell([token], np.array([ret]), flags, adv)
 
     def close(self) -> None:
         """Send outcomes still buffered (a shared Ray teacher batches them), then close."""
