@@ -227,6 +227,11 @@ class Discrete(Space):
         return len(self._names)
 
     @property
+    def counted(self) -> bool:
+        """Whether the tasks are a count (names ``"0"`` .. ``"n-1"``), which cannot grow."""
+        return self._counted
+
+    @property
     def retired(self) -> tuple[str, ...]:
         """Tasks no longer handed out (they still decode, and answers to them still count)."""
         return self._retired

@@ -182,10 +182,9 @@ class SQLStorage(BaseStorage):
             # Let SQLAlchemy's begin hook, not pysqlite, decide how transactions start.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            # the busy timeout first: switching to WAL waits for other processes' locks
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
             if file_backed:
-                cur.execute("PRAGMA journal_mode=WAL")
+                _switch_to_wal(cur, busy_timeout)
             cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.close()
 
@@ -604,6 +603,25 @@ class _SQLTransaction(Transaction):
                 "UPDATE teachkit_curricula SET last_seq = ?, next_assignment_id = ? WHERE id = ?",
                 (self._seq, self._next_id, self._cid),
             )
+
+
+def _switch_to_wal(cursor: Any, timeout: float) -> None:
+    """``PRAGMA journal_mode=WAL``, retried: on a new database that other processes open at
+    the same moment, SQLite refuses the switch with "database is locked" without waiting
+    for its busy timeout (the change needs the database to itself for an instant)."""
+    import sqlite3
+
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(0.2, delay * 2)
 
 
 def _stored(row: Any) -> StoredAssignment:
