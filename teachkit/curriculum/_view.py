@@ -50,7 +50,8 @@ class TeacherView:
 
     def __getattr__(self, name: str) -> Any:
         target = object.__getattribute__(self, "_target")
-        if name in MUTATORS or (name.startswith("_") and name in _PRIVATE_MUTATORS):
+        value = getattr(target, name)
+        if (name in MUTATORS or name in _PRIVATE_MUTATORS) and callable(value):
             raise ReadOnlyTeacherError(
                 f"{type(target).__name__}.{name} would change the curriculum's teacher "
                 "behind its log: curriculum.teacher is read-only. Preview choices with "
@@ -58,7 +59,6 @@ class TeacherView:
                 "outcomes with curriculum.tell; for a teacher of your own to experiment "
                 "with, use curriculum.teacher.copy()"
             )
-        value = getattr(target, name)
         if isinstance(value, Component):
             return TeacherView(value)
         if isinstance(value, np.ndarray) and value.flags.writeable:
