@@ -62,9 +62,9 @@ def test_the_teacher_is_read_only() -> None:
         ReadOnlyTeacherError, match=r"Tutor\.ask would change the curriculum's teacher"
     ):
         view.ask("ana")
-    with pytest.raises(ReadOnlyTeacherError, match="curriculum.peek"):
+    with pytest.raises(ReadOnlyTeacherError, match=r"curriculum\.peek"):
         view.tell([])
-    with pytest.raises(ReadOnlyTeacherError, match="BKT.update"):
+    with pytest.raises(ReadOnlyTeacherError, match=r"BKT\.update"):
         view.model.update([])
     with pytest.raises(ReadOnlyTeacherError, match="cannot set 'mastered'"):
         view.mastered = 0.5
