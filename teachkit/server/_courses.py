@@ -93,12 +93,16 @@ class CourseStore:
         self.storage = storage
         self._engine: Engine = storage.engine
         self._open: dict[int, Course] = {}
+        self._ids: dict[tuple[str, str], int] = {}  # (tenant, name) -> id; courses stay
         self._lock = threading.Lock()
         self._snapshot_every = snapshot_every
 
     # -- finding ---------------------------------------------------------------------------
     def get(self, principal: Principal, name: str) -> Course:
         """The tenant's course ``name``; CurriculumNotFoundError (404) otherwise."""
+        known = self._ids.get((principal.tenant, name))
+        if known is not None and known in self._open:
+            return self._open[known]
         with self._engine.connect() as conn:
             row = conn.execute(
                 select(courses).where(courses.c.tenant == principal.tenant, courses.c.name == name)
@@ -198,6 +202,7 @@ class CourseStore:
         course = Course(int(course_id), principal.tenant, body.name, cur, definition)
         with self._lock:
             self._open.setdefault(course.id, course)
+            self._ids[(course.tenant, course.name)] = course.id
             return self._open[course.id], True
 
     def _find(self, tenant: str, name: str) -> Course | None:
