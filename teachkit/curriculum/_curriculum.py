@@ -441,7 +441,7 @@ class Curriculum:
         for lid in dict.fromkeys(ids):
             check_learner_id(lid)
         outs = outcomes if isinstance(outcomes, OutcomeBatch) else None
-        if outs is None:
+        if not isinstance(outcomes, OutcomeBatch):
             listed = list(outcomes)
             bad = [i for i, o in enumerate(listed) if not isinstance(o, Outcome)]
             if bad:

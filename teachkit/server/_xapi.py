@@ -129,8 +129,13 @@ def _score(score: Any) -> float | None:
             )
         return float(scaled)
     raw, low, high = score.get("raw"), score.get("min"), score.get("max")
-    if all(isinstance(v, int | float) for v in (raw, low, high)) and high > low <= raw <= high:
-        return (raw - low) / (high - low)
+    if (
+        isinstance(raw, int | float)
+        and isinstance(low, int | float)
+        and isinstance(high, int | float)
+        and high > low <= raw <= high
+    ):
+        return float(raw - low) / float(high - low)
     raise ValidationError(
         "statement", ["result.score: expected 'scaled' in [0, 1], or 'raw' between 'min' and 'max'"]
     )

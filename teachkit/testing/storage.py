@@ -255,7 +255,7 @@ class StorageConformance:
             odd = np.arange(1, n + 1, 7)  # not contiguous: looked up in chunks
             assert tx.lookup(odd).tasks == [tasks[i - 1] for i in odd]
         ops = list(storage.read_ops(cid))
-        assert [len(op.tasks) if isinstance(op, AskOp) else len(op.rows) for op in ops] == [n, n]
+        assert [len(op.tasks) if isinstance(op, AskOp) else len(op.rows) for op in ops] == [n, n]  # type: ignore[union-attr]
 
     # -- change ops, request ids, pages -------------------------------------------------------
     def test_change_ops_are_logged_in_order(self, storage: BaseStorage) -> None:
