@@ -62,3 +62,39 @@ def demo(api: Api) -> Api:
     response = api.call("POST", "/v1/courses", api.admin, json=demo_definition())
     assert response.status_code == 201, response.text
     return api
+
+
+@dataclass
+class Live:
+    """A real server on a loopback port, in a thread of the test process."""
+
+    url: str
+    api: Api
+
+
+@pytest.fixture
+def live(demo: Api) -> Iterator[Live]:
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(demo.client.app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield Live(f"http://127.0.0.1:{port}", demo)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

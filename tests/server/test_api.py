@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from teachkit.server._demo import DEMO_COURSE, demo_definition
 from teachkit.simulators._graphs import ARITHMETIC
 from tests.server.conftest import Api, make_api
@@ -140,7 +138,9 @@ def test_courses_are_idempotent_and_conflicts_name_the_difference(demo: Api) -> 
         "teacher": {"name": "tutr"},
     }
     body = _problem(demo.call("POST", "/v1/courses", demo.admin, json=bad), 422)
-    assert "skills of 'b': expected one or more non-empty skill names, got []" in str(body["detail"])
+    assert "skills of 'b': expected one or more non-empty skill names, got []" in str(
+        body["detail"]
+    )
     bad["items"] = [{"id": "a"}, {"id": "b"}]
     body = _problem(demo.call("POST", "/v1/courses", demo.admin, json=bad), 422)
     assert "unknown teacher: 'tutr' (did you mean 'tutor'?)" in str(body["detail"])
