@@ -106,7 +106,7 @@ def test_practice_moves_the_dashboards_heatmap(browser: Any, live: Live, tmp_pat
     # the dashboard's heatmap shows the learner...
     browser.get(f"{live.url}/dashboard/{DEMO_COURSE}")
     first = _wait(browser, lambda d: _cell(d, "pat", "counting"))
-    assert float(first) == pytest.approx(float(counting), abs=0.1)
+    assert float(first) > float(counting)  # two correct answers now, one then
     # ...and an answer round trip through the API moves it at the next refresh
     api = live.api
     a = api.call("POST", f"/v1/courses/{DEMO_COURSE}/learners/pat/next", api.plain).json()
