@@ -254,6 +254,7 @@ class Curriculum:
             encoded = self._teacher.ask_encoded(learner_id, 1)
             texts = self._space.to_text(encoded)
             seq, first = tx.append_ask(learner_id, texts, now, expires)
+            self._applied = seq  # under the lock: another thread's op must not replay it
             assignment = Assignment(
                 id=first,
                 learner_id=learner_id,
@@ -281,6 +282,7 @@ class Curriculum:
             encoded = self._teacher.ask_encoded(learner_id, n)
             texts = self._space.to_text(encoded)
             seq, first = tx.append_ask(learner_id, texts, now, expires)
+            self._applied = seq  # under the lock: another thread's op must not replay it
         self._done(seq)
         return AssignmentBatch(
             curriculum=self.name,
@@ -348,6 +350,7 @@ class Curriculum:
             )
             self._teacher.validate(batch)
             seq = tx.append_tell(batch, [text])
+            self._applied = seq  # under the lock: another thread's op must not replay it
             self._mutating = True
             self._teacher._learn(batch)
             task = text if isinstance(self._space, Discrete) else self._space.decode(encoded)[0]
@@ -482,6 +485,7 @@ class Curriculum:
             )
             self._teacher.validate(batch)
             seq = tx.append_tell(batch, self._space.to_text(encoded))
+            self._applied = seq  # under the lock: another thread's op must not replay it
             self._mutating = True
             self._teacher._learn(batch)
             events = batch.events(self._space)
@@ -584,6 +588,7 @@ class Curriculum:
                 texts = [t for t, k in zip(texts, keep.tolist()) if k]
             self._teacher.validate(batch)
             seq = tx.append_tell(batch, texts)
+            self._applied = seq  # under the lock: another thread's op must not replay it
             self._mutating = True
             self._teacher._learn(batch)
         self._done(seq)
@@ -757,6 +762,7 @@ class Curriculum:
             self._mutating = True
             teacher = self._teacher.grown(space, history)
             seq = tx.append_change(teacher.to_config(), teacher.state_bytes(), now)
+            self._applied = seq  # under the lock: another thread's op must not replay it
             self._teacher, self._space = teacher, space
         self._done(seq)
         return space
@@ -776,7 +782,8 @@ class Curriculum:
         return now
 
     def _done(self, seq: int) -> None:
-        self._applied = seq
+        # ``_applied`` moved under the lock, with the op; set here, after the lock is
+        # released, it could go back past another thread's op, which would then replay
         if seq - self._last_snapshot >= self._snapshot_every:
             self.snapshot()
 

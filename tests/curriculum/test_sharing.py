@@ -125,3 +125,32 @@ def test_record_many_checks_everything_first() -> None:
         ("b", "2x3", 0.5),
     ]
     assert cur.ops == 1
+
+
+def test_threads_sharing_a_handle_keep_the_teacher_equal_to_the_log(tmp_path: Path) -> None:
+    # Regression: an op's sequence number was recorded after the lock was released, so
+    # another thread could replay that op into the teacher a second time.
+    import threading
+    import warnings
+
+    from teachkit.errors import ReplayMismatchWarning
+
+    url = f"sqlite:///{tmp_path / 'threads.db'}"
+    cur = Curriculum(Tutor(SPACE, seed=0), storage=url, name="maths")
+
+    def work(name: str) -> None:
+        for i in range(30):
+            a = cur.ask(name)
+            cur.tell(a.id, Outcome(success=i % 3 != 0))
+            cur.mastery(name)
+
+    threads = [threading.Thread(target=work, args=(f"t{k}",)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReplayMismatchWarning)
+        loaded = Curriculum.load(url, "maths")
+    assert loaded.ops == cur.ops == 240
+    assert loaded.teacher.state_bytes() == cur.teacher.state_bytes()
