@@ -685,13 +685,15 @@ class Curriculum:
             twin = copy.deepcopy(self._teacher)
         return list(twin.space.decode(twin.ask_encoded(learner_id, n)))
 
-    def mastery(self, learner_id: str) -> dict[str, float] | None:
+    def mastery(self, learner_id: str, *, refresh: bool = True) -> dict[str, float] | None:
         """How well the teacher believes ``learner_id`` knows each skill, after catching up
         with other processes: ``{skill: probability}``, or None for a teacher that keeps
-        no learner model (see :meth:`BaseTeacher.mastery`)."""
+        no learner model (see :meth:`BaseTeacher.mastery`). ``refresh=False`` reads the
+        teacher as this handle's last op left it (right after a tell, say)."""
         check_learner_id(learner_id)
         with self._lock:
-            self.refresh()
+            if refresh:
+                self.refresh()
             return self._teacher.mastery(learner_id)
 
     def due_reviews(self, learner_id: str) -> list[str]:

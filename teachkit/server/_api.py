@@ -277,7 +277,8 @@ def tell_outcome(
             "success": event.outcome.success,
             "duration": event.outcome.duration,
             "time": event.time.isoformat(),
-            "mastery": course.curriculum.mastery(event.learner_id),
+            # as of this tell (other processes' later ops need not be read for it)
+            "mastery": course.curriculum.mastery(event.learner_id, refresh=False),
         }
     )
 

@@ -151,6 +151,9 @@ class SQLStorage(BaseStorage):
         self._engine = create_engine(parsed, **kwargs)
         if self._sqlite:
             self._install_sqlite_hooks(synchronous.upper(), busy_timeout, parsed.database)
+        self._last_seq_sql = "SELECT last_seq FROM teachkit_curricula WHERE id = " + (
+            "?" if self._sqlite else "%s"
+        )
         self._lock_sql = (
             "SELECT last_seq, next_assignment_id FROM teachkit_curricula WHERE id = "
             + ("?" if self._sqlite else "%s FOR UPDATE")
@@ -313,10 +316,8 @@ class SQLStorage(BaseStorage):
         return EventRows.concat(pages)
 
     def last_seq(self, curriculum_id: int) -> int:
-        with self._read() as conn:
-            found = conn.execute(
-                select(curricula.c.last_seq).where(curricula.c.id == curriculum_id)
-            ).scalar()
+        with self._engine.connect() as conn:  # one row, no transaction of its own needed
+            found = conn.exec_driver_sql(self._last_seq_sql, (curriculum_id,)).scalar()
         if found is None:
             raise CurriculumNotFoundError(
                 f"curriculum id {curriculum_id} no longer exists in {self.url}"
