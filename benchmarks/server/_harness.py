@@ -82,17 +82,32 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        """Send a request and read its answer. A POST carries an idempotency key, so when
+        the server has closed an idle connection the request is sent again on a new one."""
         data = b"" if body is None else json.dumps(body).encode()
         head = f"{method} {path} HTTP/1.1\r\n{self.head}Content-Length: {len(data)}\r\n"
         if body is not None:
             head += "Content-Type: application/json\r\n"
-        self.writer.write(head.encode() + b"\r\n" + data)
-        assert self.reader is not None
+        if method == "POST":
+            head += f"Idempotency-Key: {uuid.uuid4()}\r\n"
+        message = head.encode() + b"\r\n" + data
+        for attempt in range(2):
+            fresh = self.writer is None
+            if fresh:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            try:
+                return await self._exchange(message)
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.writer = None
+                if fresh or attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def _exchange(self, message: bytes) -> tuple[int, Any]:
+        assert self.reader is not None and self.writer is not None
+        self.writer.write(message)
         status_line = await self.reader.readline()
         if not status_line:
-            self.writer = None
             raise ConnectionError("the server closed the connection")
         status = int(status_line.split()[1])
         length = 0

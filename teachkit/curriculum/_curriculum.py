@@ -22,13 +22,16 @@ from teachkit._time import from_timestamp, utcnow
 from teachkit._validation import check_learner_id, check_positive_int, preview
 from teachkit._version import __version__
 from teachkit.curriculum._assignments import AssignmentBatch
+from teachkit.curriculum._bank import change_space, task_names
 from teachkit.curriculum._diff import config_differences
+from teachkit.curriculum._op import OpContext
 from teachkit.curriculum._requests import (
     PRUNE_EVERY,
     REQUEST_TTL,
     check_request_id,
     fingerprint,
     first_answer,
+    outcome_columns,
 )
 from teachkit.curriculum._view import TeacherView, unwrap
 from teachkit.errors import (
@@ -47,7 +50,6 @@ from teachkit.storages._base import (
     CurriculumInfo,
     Op,
     StoredAssignment,
-    TellOp,
     Transaction,
 )
 
@@ -247,7 +249,7 @@ class Curriculum:
         if request_id is not None:
             check_request_id(request_id)
             digest = fingerprint("ask", learner_id)
-        with _Op(self, now) as tx:
+        with OpContext(self, now) as tx:
             if request_id is not None and (found := tx.find_request(request_id)) is not None:
                 return Assignment.from_dict(first_answer(found, digest, request_id, "ask"))
             self._mutating = True
@@ -277,7 +279,7 @@ class Curriculum:
         now_dt = self._now()
         now = now_dt.timestamp()
         expires = None if self._lease is None else now + self._lease
-        with _Op(self, now) as tx:
+        with OpContext(self, now) as tx:
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, n)
             texts = self._space.to_text(encoded)
@@ -331,7 +333,7 @@ class Curriculum:
         if request_id is not None:
             check_request_id(request_id)
             digest = fingerprint("tell", [aid, outcome.to_dict()])
-        with _Op(self, now) as tx:
+        with OpContext(self, now) as tx:
             if request_id is not None and (prior := tx.find_request(request_id)) is not None:
                 return Event.from_dict(first_answer(prior, digest, request_id, "tell"))
             found = tx.lookup(np.array([aid]))
@@ -470,8 +472,8 @@ class Curriculum:
         digest = ""
         if request_id is not None:
             check_request_id(request_id)
-            digest = fingerprint("record", [ids, [str(t) for t in tasks], _columns(outs)])
-        with _Op(self, now) as tx:
+            digest = fingerprint("record", [ids, [str(t) for t in tasks], outcome_columns(outs)])
+        with OpContext(self, now) as tx:
             if request_id is not None and (prior := tx.find_request(request_id)) is not None:
                 answer = first_answer(prior, digest, request_id, "record")
                 return [Event.from_dict(e) for e in answer]
@@ -552,7 +554,7 @@ class Curriculum:
         """Record outcomes for assignment ids. ``known`` is the batch this curriculum
         handed out for exactly these ids: its learner and tasks need no lookup."""
         now = self._now().timestamp()
-        with _Op(self, now) as tx:
+        with OpContext(self, now) as tx:
             if known is not None:
                 status = tx.statuses(ids)
             else:
@@ -599,7 +601,7 @@ class Curriculum:
         """Abandon every open assignment whose lease has ended; report and return them."""
         now = self._now().timestamp()
         self._next_expiry_check = float("-inf")
-        with _Op(self, now):
+        with OpContext(self, now):
             pass
         return self._last_abandoned
 
@@ -725,7 +727,8 @@ class Curriculum:
             >>> cur.add_tasks(["c"]).names
             ('a', 'b', 'c')
         """
-        return self._change_space(
+        return change_space(
+            self,
             "add_tasks",
             lambda space: space.with_tasks(tasks, skills=skills, prerequisites=prerequisites),
         )
@@ -733,41 +736,21 @@ class Curriculum:
     def retire_tasks(self, tasks: Sequence[str]) -> Discrete:
         """Stop handing out ``tasks`` (one op). They stay in the space: answers already
         given still count, and late outcomes are still recorded. Returns the new space."""
-        names = _task_names("retire_tasks", tasks)
-        return self._change_space(
-            "retire_tasks", lambda space: space.with_retired([*space.retired, *names])
+        names = task_names("retire_tasks", tasks)
+        return change_space(
+            self, "retire_tasks", lambda space: space.with_retired([*space.retired, *names])
         )
 
     def restore_tasks(self, tasks: Sequence[str]) -> Discrete:
         """Hand out retired ``tasks`` again (one op). Returns the new space."""
-        names = set(_task_names("restore_tasks", tasks))
+        names = set(task_names("restore_tasks", tasks))
 
         def restore(space: Discrete) -> Discrete:
             for name in names:
                 space.index(name)  # an unknown name is an error, a retired one fine
             return space.with_retired([t for t in space.retired if t not in names])
 
-        return self._change_space("restore_tasks", restore)
-
-    def _change_space(self, where: str, change: Callable[[Discrete], Discrete]) -> Discrete:
-        now = self._now().timestamp()
-        with _Op(self, now) as tx:
-            old = self._space
-            if not isinstance(old, Discrete):
-                raise ValidationError(
-                    where, [f"only a Discrete task space changes, this one is {type(old).__name__}"]
-                )
-            space = change(old)
-            if space == old:
-                return old  # nothing to do, nothing logged
-            history = (op.to_batch(space) for op in tx.read_ops(0) if isinstance(op, TellOp))
-            self._mutating = True
-            teacher = self._teacher.grown(space, history)
-            seq = tx.append_change(teacher.to_config(), teacher.state_bytes(), now)
-            self._applied = seq  # under the lock: another thread's op must not replay it
-            self._teacher, self._space = teacher, space
-        self._done(seq)
-        return space
+        return change_space(self, "restore_tasks", restore)
 
     def _remember(
         self, tx: Transaction, request_id: str, seq: int, digest: str, answer: Any, now: float
@@ -847,64 +830,6 @@ class Curriculum:
         self.close()
 
 
-class _Op:
-    """One op of a curriculum, as a context manager around a storage transaction.
-
-    On enter: take the curriculum's lock, rebuild a stale teacher, catch up on ops other
-    handles wrote, abandon expired assignments. On exit: commit (or roll back), and if
-    the teacher moved but the op was not stored, mark it stale so the next op rebuilds
-    it from the log. A class, not a generator: this runs twice per ask+tell.
-    """
-
-    __slots__ = ("_abandoned", "_cur", "_now", "_tx")
-
-    def __init__(self, cur: Curriculum, now: float) -> None:
-        self._cur = cur
-        self._now = now
-
-    def __enter__(self) -> Transaction:
-        cur = self._cur
-        cur._lock.acquire()
-        try:
-            if cur._stale:
-                cur._reload()
-            cur._mutating = False
-            cur._last_abandoned = []
-            self._abandoned: list[StoredAssignment] = []
-            self._tx = cur._storage.transaction(cur._info.id)
-            tx = self._tx.__enter__()
-            try:
-                if tx.last_seq > cur._applied:
-                    cur._replay(tx.read_ops(cur._applied))
-                if cur._lease is not None and self._now >= cur._next_expiry_check:
-                    self._abandoned = tx.abandon_expired(self._now)
-                    cur._next_expiry_check = self._now + min(1.0, cur._lease / 10)
-            except BaseException as exc:
-                self._tx.__exit__(type(exc), exc, exc.__traceback__)
-                raise
-            return tx
-        except BaseException:
-            cur._lock.release()
-            raise
-
-    def __exit__(self, kind: Any, value: Any, tb: Any) -> None:
-        cur = self._cur
-        try:
-            self._tx.__exit__(kind, value, tb)
-        except BaseException:
-            if cur._mutating:
-                cur._stale = True
-            raise
-        else:
-            if kind is not None and cur._mutating:
-                cur._stale = True  # the teacher moved but the op was not stored
-        finally:
-            cur._mutating = False
-            cur._lock.release()
-        if kind is None:
-            cur._report_abandoned(self._abandoned)
-
-
 def _check_name(name: Any) -> None:
     if not isinstance(name, str) or not name or len(name) > 200:
         raise ValidationError(
@@ -918,23 +843,3 @@ def _check_lease(lease: Any) -> None:
         raise ValidationError(
             "Curriculum", [f"lease: expected a positive timedelta or None, got {lease!r}"]
         )
-
-
-def _columns(outcomes: OutcomeBatch) -> dict[str, Any]:
-    """An OutcomeBatch as plain lists (a request's fingerprint)."""
-    out: dict[str, Any] = {}
-    for name in ("score", "reward", "success", "duration", "rewards", "advantages"):
-        value = getattr(outcomes, name)
-        out[name] = None if value is None else np.nan_to_num(value, nan=-1.0).tolist()
-    times = outcomes._times
-    out["time"] = None if times is None else np.nan_to_num(times, nan=-1.0).tolist()
-    return out
-
-
-def _task_names(where: str, tasks: Any) -> list[str]:
-    if isinstance(tasks, str) or not isinstance(tasks, Sequence | set | frozenset):
-        raise ValidationError(where, [f"expected a list of task names, got {tasks!r}"])
-    bad = [t for t in tasks if not isinstance(t, str)]
-    if bad:
-        raise ValidationError(where, [f"expected task names (strings), got {preview(bad)}"])
-    return list(tasks)

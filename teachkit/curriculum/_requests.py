@@ -7,6 +7,9 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
+
+from teachkit._batch import OutcomeBatch
 from teachkit.errors import ValidationError
 from teachkit.storages._base import StoredRequest
 
@@ -45,3 +48,14 @@ def first_answer(found: StoredRequest, digest: str, request_id: str, kind: str) 
             ],
         )
     return json.loads(found.response)
+
+
+def outcome_columns(outcomes: OutcomeBatch) -> dict[str, Any]:
+    """An OutcomeBatch as plain lists (a request's fingerprint)."""
+    out: dict[str, Any] = {}
+    for name in ("score", "reward", "success", "duration", "rewards", "advantages"):
+        value = getattr(outcomes, name)
+        out[name] = None if value is None else np.nan_to_num(value, nan=-1.0).tolist()
+    times = outcomes._times
+    out["time"] = None if times is None else np.nan_to_num(times, nan=-1.0).tolist()
+    return out

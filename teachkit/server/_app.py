@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException
 
 from teachkit._version import __version__
 from teachkit.errors import TeachkitError
-from teachkit.server import _api, _pages
+from teachkit.server import _api, _events, _pages
 from teachkit.server._metrics import exposition
 from teachkit.server._middleware import Guard
 from teachkit.server._problems import MEDIA_TYPE, HTTPProblem, from_error, problem_body
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None, *, service: Service | None = No
     )
     app.state.service = svc
     app.include_router(_api.router)
+    app.include_router(_events.router)
     app.include_router(_pages.router)
     _pages.mount_static(app)
 
