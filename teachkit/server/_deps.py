@@ -25,7 +25,7 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
 COMMON = problems(401, 404, 422, 429)
 
 
-def service(request: Request) -> Service:
+async def service(request: Request) -> Service:
     """The service of this process."""
     found: Service = request.app.state.service
     return found
@@ -34,11 +34,12 @@ def service(request: Request) -> Service:
 Svc = Annotated[Service, Depends(service)]
 
 
-def principal(
+async def principal(
     svc: Svc, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     """Who the request acts for: its API key's tenant (401 without a valid key, 429 over
-    the key's rate)."""
+    the key's rate). It runs on the event loop, not in a thread: a verified key is cached,
+    so the database is asked about a key at most every ``key_cache_seconds``."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthorized("send an API key as 'Authorization: Bearer tk_...'")
     who = svc.authenticate(credentials.credentials)
@@ -61,7 +62,7 @@ def _unauthorized(detail: str) -> HTTPProblem:
 Who = Annotated[Principal, Depends(principal)]
 
 
-def admin(who: Who) -> Principal:
+async def admin(who: Who) -> Principal:
     """An admin key's principal (403 otherwise): only admin keys create and change courses."""
     if not who.admin:
         raise HTTPProblem(
