@@ -13,9 +13,10 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -120,6 +121,24 @@ class Connection:
                 length = int(value)
         payload = await self.reader.readexactly(length) if length else b""
         return status, json.loads(payload) if payload else None
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group
+    (a server and its workers): a cost per request that the machine's load does not
+    inflate the way it inflates latency."""
+    total = 0
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -27,11 +27,11 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _harness import Connection, free_port, fresh_postgres, percentile, server  # noqa: E402
+from _harness import Connection, free_port, fresh_postgres, percentile, server
 
-from teachkit.server._demo import demo_definition  # noqa: E402
-from teachkit.server._setup import prepare  # noqa: E402
-from teachkit.simulators import SkillGraphStudent  # noqa: E402
+from teachkit.server._demo import demo_definition
+from teachkit.server._setup import prepare
+from teachkit.simulators import SkillGraphStudent
 
 ITEMS = [item["id"] for item in demo_definition()["items"]]
 
