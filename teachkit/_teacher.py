@@ -48,9 +48,12 @@ class BaseTeacher(Component):
 
     Class attributes:
         spaces: the space types the teacher supports.
+        grows: whether :meth:`grown` can move the teacher onto a grown space (False for a
+            teacher bound to one fixed space, such as an oracle reading a simulator).
     """
 
     spaces: ClassVar[tuple[type[Space], ...]] = (Discrete, Box)
+    grows: ClassVar[bool] = True
 
     def __init__(self, space: Space, *, seed: int | None = None) -> None:
         if not isinstance(space, Space):
@@ -169,6 +172,14 @@ class BaseTeacher(Component):
             ValidationError: the space does not extend this one, or the teacher's
                 hyperparameters do not fit the new space.
         """
+        if not self.grows:
+            raise ValidationError(
+                f"{type(self).__name__}.grown",
+                [
+                    "this teacher is bound to its space and cannot move to another; start a "
+                    "new curriculum on the new space instead"
+                ],
+            )
         added = _check_extends(self.space, space)
         config = _with_space(self.to_config(), self.space.to_dict(), space.to_dict())
         new = BaseTeacher.from_config(config)

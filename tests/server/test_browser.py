@@ -61,10 +61,9 @@ def _wait(driver: Any, condition: Any, timeout: float = 15.0) -> Any:
 
 
 def _text(driver: Any, css: str) -> str:
-    from selenium.webdriver.common.by import By
-
-    found = driver.find_elements(By.CSS_SELECTOR, css)
-    return str(found[0].text) if found else ""
+    # read in the page, in one step: the dashboard redraws its tables as it refreshes
+    script = "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';"
+    return str(driver.execute_script(script, css)).strip()
 
 
 def _answer_one(driver: Any, correct: bool) -> None:
@@ -72,8 +71,9 @@ def _answer_one(driver: Any, correct: bool) -> None:
     from selenium.webdriver.common.keys import Keys
 
     prompt = _wait(driver, lambda d: _text(d, "#prompt") in ANSWERS and _text(d, "#prompt"))
+    # focus moves to where the answer goes
+    _wait(driver, lambda d: d.switch_to.active_element.get_attribute("id") == "answer")
     active = driver.switch_to.active_element
-    assert active.get_attribute("id") == "answer"  # focus is where the answer goes
     active.send_keys((ANSWERS[prompt] if correct else "nonsense") + Keys.ENTER)
     _wait(driver, lambda d: _text(d, "#feedback"))
     assert driver.switch_to.active_element.get_attribute("id") == "next"

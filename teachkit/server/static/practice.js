@@ -21,6 +21,7 @@ function drawMastery(mastery) {
 
 async function nextQuestion() {
   $("feedback").textContent = ""; $("next").hidden = true;
+  $("prompt").textContent = "…"; $("task-id").textContent = "";
   $("answer").value = ""; $("answer").disabled = false; $("submit").disabled = false;
   current = await TK.api("POST", `/v1/courses/${encodeURIComponent(course)}/learners/${encodeURIComponent(learner)}/next`);
   const content = current.content || {};
