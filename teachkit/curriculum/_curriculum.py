@@ -698,12 +698,13 @@ class Curriculum:
                 self.refresh()
             return self._teacher.mastery(learner_id)
 
-    def due_reviews(self, learner_id: str) -> list[str]:
+    def due_reviews(self, learner_id: str, *, refresh: bool = True) -> list[str]:
         """Skills the teacher would have ``learner_id`` review now, after catching up with
-        other processes (see :meth:`BaseTeacher.due_reviews`)."""
+        other processes unless ``refresh=False`` (see :meth:`BaseTeacher.due_reviews`)."""
         check_learner_id(learner_id)
         with self._lock:
-            self.refresh()
+            if refresh:
+                self.refresh()
             return self._teacher.due_reviews(learner_id)
 
     # -- a growing item bank ------------------------------------------------------------------

@@ -107,9 +107,9 @@ def dashboard(cur: Curriculum, stats: CourseStats, content: dict[str, Any]) -> d
     mastery = []
     due = []
     for learner in recent:
-        m = cur.mastery(learner)
+        m = cur.mastery(learner, refresh=False)  # refreshed once, above
         mastery.append(None if m is None else [round(m.get(s, 0.0), 4) for s in skills])
-        reviews = cur.due_reviews(learner)
+        reviews = cur.due_reviews(learner, refresh=False)
         if reviews:
             due.append({"learner": learner, "skills": reviews})
     skill_of = {name: space.skills_of(name)[0] for name in space.names}
