@@ -165,8 +165,10 @@ class BaseTeacher(Component):
         teachers too), continuing this one's random stream. When no task was added it takes
         this one's state as it is; otherwise it learns from ``history``, batch by batch,
         as this one did (learned state is a fold over the outcomes), and ask-side
-        bookkeeping such as recency counters starts afresh. Teachers that can extend their
-        state in place may override it.
+        bookkeeping such as recency counters starts afresh, and so do parameters a nested
+        learner model was fitted to before it was given (they are state, sized for the
+        old space; refit it on the grown space if they matter). Teachers that can extend
+        their state in place may override it.
 
         Raises:
             ValidationError: the space does not extend this one, or the teacher's
