@@ -202,7 +202,7 @@ def _decode_param(value: Any, allow: Iterable[str] | None) -> Any:
     if isinstance(value, dict) and "__component__" in value:
         return Component.from_config(value["__component__"], allow=allow)
     if isinstance(value, dict) and "__space__" in value:
-        return Space.from_dict(value["__space__"])
+        return Space.from_dict(value["__space__"], allow=allow)
     return _codec.decode(value)
 
 

@@ -202,6 +202,11 @@ class Assignment:
     Tell its outcome with ``curriculum.tell(assignment, outcome)`` or, from another
     process, with ``curriculum.tell(assignment.id, outcome)``. An assignment that is not
     told before ``expires`` becomes abandoned.
+
+    ``train`` is False when the teacher hands the task out for evaluation only (Robust
+    PLR's and ACCEL's new levels, POET's transfer tests): play it and tell its outcome, but
+    take no learning step on it. The flag comes from the teacher when the task is asked;
+    an assignment read back from the storage (``Curriculum.assignments()``) reports True.
     """
 
     id: int
@@ -210,6 +215,7 @@ class Assignment:
     created: datetime
     expires: datetime | None = None
     curriculum: str = ""
+    train: bool = True
 
     @property
     def lease(self) -> timedelta | None:
@@ -225,6 +231,7 @@ class Assignment:
             "created": self.created.isoformat(),
             "expires": None if self.expires is None else self.expires.isoformat(),
             "curriculum": self.curriculum,
+            "train": self.train,
         }
 
     @classmethod
@@ -239,6 +246,7 @@ class Assignment:
             created=_parse_time("Assignment", data["created"]),
             expires=None if expires is None else _parse_time("Assignment", expires),
             curriculum=data.get("curriculum", ""),
+            train=bool(data.get("train", True)),
         )
 
 

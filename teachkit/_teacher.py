@@ -31,6 +31,8 @@ class BaseTeacher(Component):
     * ``_tell(batch: EventBatch)``: learn from outcomes. The batch holds one or more
       events, possibly of several learners, in the order they happened. Batch teachers
       (SEC, DUMP) treat one call as one training step; per-event teachers iterate.
+    * ``train_mask(learner_id)`` (optional): which tasks of the last ask are for training
+      (the others are for evaluation only); None means all of them.
     * ``validate(batch)`` (optional): reject events the teacher cannot use (say, no group
       rewards for a teacher that needs advantages) with a :class:`ValidationError`.
       ``Curriculum`` calls it *before* writing anything, so a rejected tell stores nothing.
@@ -204,6 +206,17 @@ class BaseTeacher(Component):
 
     def validate(self, batch: EventBatch) -> None:
         """Raise ValidationError for events this teacher cannot use (default: accept all)."""
+
+    def train_mask(self, learner_id: str) -> np.ndarray | None:
+        """Which tasks of ``learner_id``'s last ask the learner may train on (None: all).
+
+        Teachers that hand some tasks out for evaluation only (Robust PLR and ACCEL score
+        new levels without training on them; POET runs transfer tests) return a boolean
+        mask over the tasks of the last ``ask`` of that learner. A curriculum reads it right
+        after each ask and sets ``Assignment.train``; the Gymnasium wrappers pass it on as
+        ``info["train"]``. It is a function of the teacher's state, so replay rebuilds it.
+        """
+        return None
 
     @classmethod
     def _example(cls, space: Space, seed: int) -> BaseTeacher | None:

@@ -38,6 +38,10 @@ TEACHERS: dict[str, str] = {
     "covar_gmm": "teachkit.teachers:CovarGMM",
     "riac": "teachkit.teachers:RIAC",
     "adr": "teachkit.teachers:ADR",
+    # generated tasks
+    "accel": "teachkit.teachers:ACCEL",
+    "poet": "teachkit.teachers:POET",
+    "clutr": "teachkit.teachers:CLUTR",
     # people
     "mastery": "teachkit.teachers:MasteryLearning",
     "target_success": "teachkit.teachers:TargetSuccess",

@@ -16,8 +16,9 @@ from teachkit.spaces import Space
 class AssignmentBatch(Sequence[Assignment]):
     """The assignments handed out by one ``ask_many``, as a sequence of :class:`Assignment`.
 
-    Iterating builds Assignment objects; the columns (``ids``, ``tasks``, ``encoded``) are
-    there for machine learners that want arrays. Tell them all at once with
+    Iterating builds Assignment objects; the columns (``ids``, ``tasks``, ``encoded``, and
+    ``train``: False for tasks handed out for evaluation only) are there for machine
+    learners that want arrays. Tell them all at once with
     ``curriculum.tell_many(batch, tk.OutcomeBatch(score=scores))``.
     """
 
@@ -32,6 +33,7 @@ class AssignmentBatch(Sequence[Assignment]):
         created: datetime,
         expires: datetime | None,
         texts: list[str] | None = None,
+        train: np.ndarray | None = None,
     ) -> None:
         self.curriculum = curriculum
         self.learner_id = learner_id
@@ -41,6 +43,7 @@ class AssignmentBatch(Sequence[Assignment]):
         self.expires = expires
         self._space = space
         self._texts = texts  # the tasks as stored, when this curriculum made the batch
+        self.train = np.ones(len(ids), dtype=bool) if train is None else train
 
     @cached_property
     def tasks(self) -> list[Task]:
@@ -64,6 +67,7 @@ class AssignmentBatch(Sequence[Assignment]):
             created=self.created,
             expires=self.expires,
             curriculum=self.curriculum,
+            train=bool(self.train[i]),
         )
 
     def __iter__(self) -> Iterator[Assignment]:

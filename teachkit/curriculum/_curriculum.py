@@ -254,6 +254,7 @@ class Curriculum:
                 return Assignment.from_dict(first_answer(found, digest, request_id, "ask"))
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, 1)
+            mask = self._teacher.train_mask(learner_id)
             texts = self._space.to_text(encoded)
             seq, first = tx.append_ask(learner_id, texts, now, expires)
             self._applied = seq  # under the lock: another thread's op must not replay it
@@ -266,6 +267,7 @@ class Curriculum:
                 created=now_dt,
                 expires=None if expires is None else from_timestamp(expires),
                 curriculum=self.name,
+                train=True if mask is None else bool(mask[0]),
             )
             if request_id is not None:
                 self._remember(tx, request_id, seq, digest, assignment.to_dict(), now)
@@ -282,6 +284,7 @@ class Curriculum:
         with OpContext(self, now) as tx:
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, n)
+            mask = self._teacher.train_mask(learner_id)
             texts = self._space.to_text(encoded)
             seq, first = tx.append_ask(learner_id, texts, now, expires)
             self._applied = seq  # under the lock: another thread's op must not replay it
@@ -295,6 +298,7 @@ class Curriculum:
             created=now_dt,
             expires=None if expires is None else from_timestamp(expires),
             texts=texts,
+            train=None if mask is None else np.asarray(mask, dtype=bool).copy(),
         )
 
     # -- telling --------------------------------------------------------------------------

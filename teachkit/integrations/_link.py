@@ -19,14 +19,25 @@ from teachkit.errors import ValidationError
 
 
 class Link(Protocol):
-    """Asks for tasks and tells outcomes, by token."""
+    """Asks for tasks and tells outcomes, by token.
+
+    A link may also keep ``train``: a boolean array over the tasks of its last ask, False
+    where the teacher handed a task out for evaluation only (see
+    :meth:`teachkit.teachers.BaseTeacher.train_mask`); without it every task is for training.
+    """
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
         """``n`` tasks for the learner: (tokens, tasks in public form)."""
         ...
 
-    def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
-        """Episode outcomes of the tasks with these tokens."""
+    def tell(
+        self,
+        tokens: Sequence[Any],
+        returns: np.ndarray,
+        success: np.ndarray | None,
+        advantages: np.ndarray | None = None,
+    ) -> None:
+        """Episode outcomes of the tasks with these tokens (``advantages``: ``(n, T)``)."""
         ...
 
 
@@ -36,18 +47,29 @@ class CurriculumLink:
     def __init__(self, curriculum: Any, learner_id: str) -> None:
         self.curriculum = curriculum
         self.learner_id = learner_id
+        self.train: np.ndarray | None = None
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
         """``n`` assignments of the learner: (assignment ids, tasks)."""
         if n == 1:
             a = self.curriculum.ask(self.learner_id)
+            self.train = np.array([a.train])
             return [a.id], [a.task]
         batch = self.curriculum.ask_many(self.learner_id, n)
+        self.train = batch.train
         return batch.ids.tolist(), list(batch.tasks)
 
-    def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
+    def tell(
+        self,
+        tokens: Sequence[Any],
+        returns: np.ndarray,
+        success: np.ndarray | None,
+        advantages: np.ndarray | None = None,
+    ) -> None:
         """Record the outcomes of the assignments with these ids (one op)."""
-        self.curriculum.tell_many(list(tokens), OutcomeBatch(reward=returns, success=success))
+        self.curriculum.tell_many(
+            list(tokens), OutcomeBatch(reward=returns, success=success, advantages=advantages)
+        )
 
 
 class TeacherLink:
@@ -57,21 +79,33 @@ class TeacherLink:
         self.teacher = teacher
         self.learner_id = learner_id
         self._space = teacher.space
+        self.train: np.ndarray | None = None
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
         """``n`` tasks from the teacher: (encoded tasks, tasks)."""
         encoded = self.teacher.ask_encoded(self.learner_id, n)
+        self.train = self.teacher.train_mask(self.learner_id)
         return list(encoded), self._space.decode(encoded)
 
-    def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
+    def tell(
+        self,
+        tokens: Sequence[Any],
+        returns: np.ndarray,
+        success: np.ndarray | None,
+        advantages: np.ndarray | None = None,
+    ) -> None:
         """Tell the teacher the outcomes of these encoded tasks."""
         n = len(tokens)
-        tasks = np.stack(tokens) if n else np.empty(0)
+        if n and isinstance(tokens[0], str):  # generated tasks: an object array of records
+            tasks = np.empty(n, dtype=object)
+            tasks[:] = list(tokens)
+        else:
+            tasks = np.stack(tokens) if n else np.empty(0)
         self.teacher.tell(
             EventBatch.build(
                 learner_ids=np.array([self.learner_id] * n, dtype=object),
                 tasks=tasks,
-                outcomes=OutcomeBatch(reward=returns, success=success),
+                outcomes=OutcomeBatch(reward=returns, success=success, advantages=advantages),
                 times=np.full(n, _now()),
                 assignment_ids=np.full(n, -1),
             )

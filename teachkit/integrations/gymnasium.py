@@ -104,9 +104,15 @@ class CurriculumWrapper(gym.Wrapper):
             environment's ``set_task(task)``). Called before the inner reset.
         learner_id: who learns (one agent is one learner).
         success_key: the ``info`` key holding the episode's success, if any.
+        defer_tell: hold each ended episode's outcome until the training loop calls
+            :meth:`tell_episode` (to add what only the learner knows, such as the
+            episode's advantages that PLR's and ACCEL's positive value loss reads).
 
     An episode cut short by a ``reset`` before it ended is not told (with a Curriculum,
-    its assignment's lease runs out). ``info["task"]`` holds the current task.
+    its assignment's lease runs out). ``info["task"]`` holds the current task and
+    ``info["train"]`` (also ``self.train``) whether the learner may train on this episode:
+    False when the teacher handed the task out for evaluation only (Robust PLR, ACCEL,
+    POET's transfer tests); play it greedily or as usual, but skip the learning update.
     """
 
     def __init__(
@@ -117,24 +123,31 @@ class CurriculumWrapper(gym.Wrapper):
         *,
         learner_id: str = "agent",
         success_key: str = "is_success",
+        defer_tell: bool = False,
     ) -> None:
         super().__init__(env)
         self.curriculum = curriculum
         self.learner_id = learner_id
         self.success_key = success_key
+        self.defer_tell = defer_tell
+        self.pending: tuple[Any, float, Any] | None = None
         self._link = make_link(curriculum, learner_id, "CurriculumWrapper")
         self._apply = _applier(env, apply_task, "CurriculumWrapper")
         self.task: Task | None = None
+        self.train = True
         self._token: Any = None
         self._return = 0.0
 
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None) -> Any:
         tokens, tasks = self._link.ask(1)
         self._token, self.task = tokens[0], tasks[0]
+        mask = getattr(self._link, "train", None)
+        self.train = True if mask is None else bool(mask[0])
         self._return = 0.0
         self._apply(self.task)
         obs, info = self.env.reset(seed=seed, options=options)
         info["task"] = self.task
+        info["train"] = self.train
         return obs, info
 
     def step(self, action: Any) -> Any:
@@ -142,10 +155,37 @@ class CurriculumWrapper(gym.Wrapper):
         self._return += float(reward)
         if (terminated or truncated) and self._token is not None:
             flag = info.get(self.success_key)
-            self._link.tell([self._token], np.array([self._return]), success_column([flag]))
+            if self.defer_tell:
+                self.pending = (self._token, self._return, flag)
+            else:
+                self._link.tell([self._token], np.array([self._return]), success_column([flag]))
             self._token = None
             info["task"] = self.task
         return obs, reward, terminated, truncated, info
+
+    def tell_episode(self, *, advantages: Any = None, success: bool | None = None) -> None:
+        """Tell the outcome of the episode that just ended (with ``defer_tell=True``).
+
+        Args:
+            advantages: the episode's per-step advantages (GAE from your critic, say).
+            success: overrides the success read from ``info``.
+        """
+        if self.pending is None:
+            raise ValidationError(
+                "CurriculumWrapper.tell_episode",
+                [
+                    "no ended episode is waiting; call it once after each episode ends, with "
+                    "defer_tell=True"
+                ],
+            )
+        token, ret, flag = self.pending
+        self.pending = None
+        flags = success_column([flag if success is None else success])
+        if advantages is None:
+            self._link.tell([token], np.array([ret]), flags)
+        else:
+            adv = np.asarray(advantages, dtype=np.float64)[None, :]
+            self._link.tell([token], np.array([ret]), flags, adv)
 
     def close(self) -> None:
         """Send outcomes still buffered (a shared Ray teacher batches them), then close."""
@@ -159,7 +199,9 @@ class VectorCurriculumWrapper(VectorWrapper):
     The sub-environments must be :class:`TaskEnv`-wrapped (so a task can be set on each,
     in-process or across processes) and the vector env must use Gymnasium's default
     ``next_step`` autoreset: an episode that ends at step ``t`` is told at once, and the
-    new task for that sub-environment is set before step ``t + 1`` resets it.
+    new task for that sub-environment is set before step ``t + 1`` resets it. ``train``
+    holds, per sub-environment, whether the learner may train on the episode it runs next
+    (False for evaluation-only tasks; see :class:`CurriculumWrapper`).
 
     Example:
         >>> import gymnasium as gym
@@ -209,11 +251,14 @@ class VectorCurriculumWrapper(VectorWrapper):
         self._link = make_link(curriculum, learner_id, "VectorCurriculumWrapper")
         n = self.num_envs
         self.tasks: list[Task | None] = [None] * n
+        self.train = np.ones(n, dtype=bool)  # per sub-environment: may its episode train?
         self._tokens: list[Any] = [None] * n
         self._returns = np.zeros(n)
 
     def _assign(self, which: np.ndarray) -> None:
         tokens, tasks = self._link.ask(len(which))
+        mask = getattr(self._link, "train", None)
+        self.train[which] = True if mask is None else np.asarray(mask, dtype=bool)
         for i, tok, task in zip(which.tolist(), tokens, tasks):
             self._tokens[i], self.tasks[i] = tok, task
         self.env.set_attr("next_task", list(self.tasks))  # type: ignore[attr-defined]

@@ -295,8 +295,26 @@ class RayLink:
         for i, row, task in zip(ids.tolist(), encoded, self.shared.space.decode(encoded)):
             self._queue.append((i, row, task))
 
-    def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
-        """Send the outcomes of these tasks to the shared teacher."""
+    def tell(
+        self,
+        tokens: Sequence[Any],
+        returns: np.ndarray,
+        success: np.ndarray | None,
+        advantages: np.ndarray | None = None,
+    ) -> None:
+        """Send the outcomes of these tasks to the shared teacher.
+
+        A shared teacher receives returns and successes only (no advantages), and its
+        asks carry no ``train`` flags: every task is for training.
+        """
+        if advantages is not None:
+            raise ValidationError(
+                "RayLink.tell",
+                [
+                    "a shared Ray teacher receives returns and successes, not advantages; "
+                    "use a teacher score that reads them (score='max_mc' or 'learnability')"
+                ],
+            )
         for k, (i, row) in enumerate(tokens):
             self._out_ids.append(i)
             self._out_tasks.append(row)

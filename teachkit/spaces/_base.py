@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, overload
 
 import numpy as np
@@ -85,8 +85,13 @@ class Space(ABC):
         """A JSON-ready description; ``Space.from_dict`` rebuilds an equal space."""
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Space:
-        """Rebuild a space from :meth:`to_dict` output (any registered space type)."""
+    def from_dict(cls, data: Mapping[str, Any], *, allow: Iterable[str] | None = None) -> Space:
+        """Rebuild a space from :meth:`to_dict` output (any registered space type).
+
+        A space that names code (a :class:`~teachkit.spaces.Generated` space's generator)
+        imports it only when ``allow`` is None or names its module, as
+        :func:`teachkit.registry.resolve_class` does for classes in stored configs.
+        """
         kind = data.get("type") if isinstance(data, Mapping) else None
         if kind not in Space._registry:
             known = sorted(Space._registry)
@@ -101,20 +106,20 @@ class Space(ABC):
             raise ValidationError(
                 f"{cls.__name__}.from_dict", [f"expected a {cls.type_name} space, got {kind!r}"]
             )
-        return target._from_dict(data)
+        return target._from_dict(data, allow)
 
     @classmethod
     @abstractmethod
-    def _from_dict(cls, data: Mapping[str, Any]) -> Space: ...
+    def _from_dict(cls, data: Mapping[str, Any], allow: Iterable[str] | None = None) -> Space: ...
 
     def to_json(self) -> str:
         """The :meth:`to_dict` description as canonical JSON."""
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> Space:
+    def from_json(cls, text: str, *, allow: Iterable[str] | None = None) -> Space:
         """Rebuild a space from :meth:`to_json` output."""
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(json.loads(text), allow=allow)
 
     def __eq__(self, other: object) -> bool:
         return type(other) is type(self) and self.to_dict() == other.to_dict()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -198,7 +198,7 @@ class Box(Space):
         }
 
     @classmethod
-    def _from_dict(cls, data: Mapping[str, Any]) -> Box:
+    def _from_dict(cls, data: Mapping[str, Any], allow: Iterable[str] | None = None) -> Box:
         unknown = sorted(set(data) - {"type", "low", "high", "names"})
         if unknown:
             raise ValidationError("Box.from_dict", [f"unknown keys {unknown}"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import Any, Literal
 
@@ -472,7 +472,7 @@ class Discrete(Space):
         return data
 
     @classmethod
-    def _from_dict(cls, data: Mapping[str, Any]) -> Discrete:
+    def _from_dict(cls, data: Mapping[str, Any], allow: Iterable[str] | None = None) -> Discrete:
         known = {"type", "n", "tasks", "skills", "prerequisites", "prerequisite_level", "retired"}
         unknown = sorted(set(data) - known)
         if unknown:

@@ -3,6 +3,7 @@
 ``Uniform`` and ``Sequential`` live here; the rest come in families, each a package with
 the helpers its members share: :mod:`~teachkit.teachers.machine` (discrete tasks for
 machine learners), :mod:`~teachkit.teachers.continuous` (``Box`` spaces),
+:mod:`~teachkit.teachers.generative` (teachers that create tasks on ``Generated`` spaces),
 :mod:`~teachkit.teachers.people` and :mod:`~teachkit.teachers.wrappers` (teachers that hold
 a teacher). Every teacher is also importable from here. The list of teachers is
 :data:`teachkit.registry.TEACHERS`: ``__all__`` below, the command line and the conformance
@@ -14,6 +15,7 @@ from teachkit.registry import TEACHERS, exported
 from teachkit.teachers._sequential import Sequential
 from teachkit.teachers._uniform import Uniform
 from teachkit.teachers.continuous import ADR, ALPGMM, RIAC, CovarGMM
+from teachkit.teachers.generative import ACCEL, CLUTR, POET
 from teachkit.teachers.machine import (
     DUMP,
     PLR,

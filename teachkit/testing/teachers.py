@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from teachkit._teacher import BaseTeacher
-from teachkit.spaces import Box, Discrete, Space
+from teachkit.spaces import Box, Discrete, Generated, Space
 
 
 def example_spaces() -> list[Space]:
     """The spaces every teacher is tried on: a Discrete one with skills and prerequisites,
-    and a 2-D Box."""
+    a 2-D Box, and a Generated one (corridors with holes)."""
+    from teachkit.testing.generators import Corridors
+
     return [
         Discrete(
             ["count", "add", "sub", "mul", "div", "frac"],
@@ -29,6 +31,7 @@ def example_spaces() -> list[Space]:
             },
         ),
         Box([0.0, -1.0], [1.0, 1.0], names=["difficulty", "noise"]),
+        Generated(Corridors(longest=8)),
     ]
 
 
@@ -44,6 +47,8 @@ def teacher_examples(seed: int = 0) -> Iterator[tuple[str, BaseTeacher]]:
     for cls in all_teachers():
         built = False
         for space in example_spaces():
+            if not isinstance(space, cls.spaces):
+                continue
             teacher = cls._example(space, seed)
             if teacher is not None:
                 built = True

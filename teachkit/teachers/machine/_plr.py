@@ -10,6 +10,7 @@ from teachkit._batch import EventBatch
 from teachkit._teacher import BaseTeacher
 from teachkit._validation import check_choice_now, check_params, check_positive_int
 from teachkit.spaces import Discrete
+from teachkit.teachers._replay import replay_distribution
 from teachkit.teachers.machine._signals import (
     draw,
     group_advantage_matrix,
@@ -134,21 +135,14 @@ class PLR(BaseTeacher):
         f = self._filled
         if not f:
             return np.zeros(0)
-        scores = self._scores[:f]
-        if self.prioritization == "rank":
-            order = np.argsort(-scores, kind="stable")
-            rank = np.empty(f)
-            rank[order] = np.arange(1, f + 1)
-            weights = (1.0 / rank) ** (1.0 / self.temperature)
-        else:
-            weights = np.maximum(scores, 0.0) ** (1.0 / self.temperature)
-        total = weights.sum()
-        p_s = weights / total if total > 0 else np.full(f, 1.0 / f)
-        stale = (self._count - self._last[:f]).astype(np.float64)
-        total = stale.sum()
-        p_c = stale / total if total > 0 else np.full(f, 1.0 / f)
-        rho = self.staleness_coef
-        return (1.0 - rho) * p_s + rho * p_c
+        return replay_distribution(
+            self._scores[:f],
+            self._last[:f],
+            self._count,
+            prioritization=self.prioritization,
+            temperature=self.temperature,
+            staleness_coef=self.staleness_coef,
+        )
 
     def probabilities(self) -> np.ndarray:
         """The distribution of the next draw over all levels of the space."""
@@ -330,9 +324,10 @@ class RobustPLR(PLR):
     PLR over an open-ended generator, with the rule that makes it robust: the learner
     trains only on replayed levels; new levels are only evaluated, to score them for the
     buffer. The teacher cannot stop a gradient step, so it says which tasks of each ask
-    were replays: :meth:`replayed` returns the mask of ``learner_id``'s last ask, and the
-    training loop should skip the policy update on the others (still reporting their
-    outcomes, which score them). The replay probability defaults to a fixed 0.5.
+    were replays: :meth:`replayed` returns the mask of ``learner_id``'s last ask, and a
+    :class:`~teachkit.Curriculum` hands the others out with ``Assignment.train = False``
+    (the Gymnasium wrappers pass it on as ``info["train"]``): the training loop skips the
+    policy update on them, still reporting their outcomes, which score them. The replay probability defaults to a fixed 0.5.
 
     Example:
         >>> import teachkit as tk
@@ -372,3 +367,7 @@ class RobustPLR(PLR):
             score_alpha=score_alpha,
             seed=seed,
         )
+
+    def train_mask(self, learner_id: str) -> np.ndarray | None:
+        """Only replayed levels are for training; new ones are evaluated (scored) only."""
+        return self.replayed(learner_id)

@@ -85,6 +85,10 @@ class PerLearner(Wrapper):
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         return self.copy_of(learner_id).ask_encoded(learner_id, n)
 
+    def train_mask(self, learner_id: str) -> np.ndarray | None:
+        copy = self._copies.get(learner_id)
+        return None if copy is None else copy.train_mask(learner_id)
+
     def _tell(self, batch: EventBatch) -> None:
         for learner_id, own in batch.by_learner():
             self.copy_of(learner_id)._learn(own)
