@@ -100,19 +100,21 @@ def known_revisions() -> list[str]:
 
 
 def ensure_schema(engine: Engine, url: str) -> None:
-    """Create the schema in an empty database; raise SchemaVersionError for a stale one."""
+    """Create the schema in an empty database; raise SchemaVersionError for a stale one.
+
+    The usual case, a database at the current revision, is one unlocked read. Anything else
+    is decided under :func:`schema_lock`: read without it, another process's commit could
+    fall between reading the revision and listing the tables, and an empty database being
+    created would look like foreign tables without a version.
+    """
     with engine.connect() as conn:
+        if current_revision(conn) == HEAD_REVISION:
+            return
+    with schema_lock(engine) as conn:
+        _create_if_empty(conn)
         revision = current_revision(conn)
-        has_tables = inspect(conn).has_table("teachkit_curricula")
     if revision == HEAD_REVISION:
         return
-    if revision is None and not has_tables:
-        create_schema(engine)
-        with engine.connect() as conn:
-            revision = current_revision(conn)
-            has_tables = inspect(conn).has_table("teachkit_curricula")
-        if revision == HEAD_REVISION:
-            return
     if revision is None:
         raise SchemaVersionError(
             f"{url} has teachkit tables but no schema version; it was not created by "
