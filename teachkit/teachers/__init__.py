@@ -16,9 +16,14 @@ from teachkit.teachers._uniform import Uniform
 from teachkit.teachers.continuous import ADR, ALPGMM, RIAC, CovarGMM
 from teachkit.teachers.machine import (
     DUMP,
+    E2H,
     PLR,
     SEC,
     TSCL,
+    VCRL,
+    AdaRFT,
+    DataEnvTeacher,
+    DifficultyPredictor,
     DoReMi,
     RobustPLR,
     SkillIt,
