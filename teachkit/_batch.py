@@ -342,6 +342,7 @@ class EventBatch:
 
     @property
     def n(self) -> int:
+        """The number of events (``len(batch)``)."""
         return len(self.time)
 
     def signal(self) -> np.ndarray:
@@ -400,6 +401,8 @@ class EventBatch:
             yield lid, self.take(np.asarray(rows, dtype=np.int64))
 
     def outcome(self, i: int) -> Outcome:
+        """Event ``i``'s outcome as an :class:`~teachkit.Outcome`."""
+
         def opt(col: np.ndarray) -> float | None:
             v = float(col[i])
             return None if v != v else v
@@ -533,6 +536,7 @@ class EventBatch:
 
     @classmethod
     def concat(cls, batches: Sequence[EventBatch]) -> EventBatch:
+        """One batch of the events of ``batches``, in order."""
         if len(batches) == 1:
             return batches[0]
         return cls(

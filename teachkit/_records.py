@@ -151,6 +151,7 @@ class Outcome:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Outcome:
+        """Rebuild an Outcome from :meth:`to_dict` output; unknown keys are an error."""
         _reject_unknown_keys("Outcome", data, cls)
         kwargs = dict(data)
         if isinstance(kwargs.get("time"), str):
@@ -169,6 +170,7 @@ class Event:
     assignment_id: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (times as ISO 8601 strings, the outcome nested)."""
         return {
             "learner_id": self.learner_id,
             "task": _task_to_json(self.task),
@@ -179,6 +181,7 @@ class Event:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Event:
+        """Rebuild an Event from :meth:`to_dict` output; unknown keys are an error."""
         _reject_unknown_keys("Event", data, cls)
         missing = [k for k in ("learner_id", "task", "outcome", "time") if k not in data]
         if missing:
@@ -210,9 +213,11 @@ class Assignment:
 
     @property
     def lease(self) -> timedelta | None:
+        """How long the assignment stays open (None: no lease)."""
         return None if self.expires is None else self.expires - self.created
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (times as ISO 8601 strings)."""
         return {
             "id": self.id,
             "learner_id": self.learner_id,
@@ -224,6 +229,7 @@ class Assignment:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Assignment:
+        """Rebuild an Assignment from :meth:`to_dict` output; unknown keys are an error."""
         _reject_unknown_keys("Assignment", data, cls)
         expires = data.get("expires")
         return cls(

@@ -85,6 +85,17 @@ class BaseTeacher(Component):
             self.validate(batch)
             self._tell(batch)
 
+    def _learn(self, batch: EventBatch) -> None:
+        """Learn from a batch that :meth:`validate` has already accepted.
+
+        The path of callers that check outcomes once before acting on them: a curriculum
+        validates before it writes the op, then teaches; a wrapper's ``validate`` is its
+        inner teacher's, so it passes batches on with this; a replay applies the log as
+        written. Outcomes are validated once per tell, not once per layer.
+        """
+        if len(batch):
+            self._tell(batch)
+
     def as_batch(self, events: Event | Sequence[Event] | EventBatch) -> EventBatch:
         """``events`` as an :class:`EventBatch` on this teacher's space."""
         if isinstance(events, EventBatch):

@@ -6,13 +6,10 @@ from datetime import UTC, datetime
 
 
 def utcnow() -> datetime:
+    """Now, timezone-aware UTC."""
     return datetime.now(UTC)
 
 
-def to_timestamp(t: datetime) -> float:
-    """POSIX seconds of an aware datetime (the storage format)."""
-    return t.timestamp()
-
-
 def from_timestamp(ts: float) -> datetime:
+    """The aware UTC datetime of POSIX seconds ``ts`` (the storage format)."""
     return datetime.fromtimestamp(ts, UTC)

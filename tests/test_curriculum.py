@@ -311,3 +311,19 @@ def test_repr() -> None:
         "Curriculum(name='default', teacher=Uniform(space=Discrete(['add', 'sub', 'mul']), seed=0), "
         "storage='memory://', ops=0)"
     )
+
+
+def test_outcomes_are_validated_once_per_tell_through_a_curriculum_and_a_wrapper() -> None:
+    calls: list[int] = []
+
+    class Counting(tk.teachers.Uniform):
+        def validate(self, batch: tk.EventBatch) -> None:
+            calls.append(len(batch))
+
+    space = tk.spaces.Discrete(["a", "b"])
+    wrapped = tk.teachers.PerLearner(space, teacher=Counting(space, seed=0), seed=0)
+    cur = tk.Curriculum(wrapped)
+    cur.tell(cur.ask("ana"), tk.Outcome(score=1.0))
+    batch = cur.ask_many("bo", 3)
+    cur.tell_many(batch, tk.OutcomeBatch(score=[1.0, 0.0, 1.0]))
+    assert calls == [1, 3]

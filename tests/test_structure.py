@@ -73,3 +73,61 @@ def test_unknown_names_share_one_error() -> None:
         registry.teacher_class("tcsl")
     with pytest.raises(tk.ValidationError, match=r"unknown learner model: 'bkk'"):
         registry.learner_model_class("bkk")
+
+
+PUBLIC_MODULES = [
+    "teachkit",
+    "teachkit.spaces",
+    "teachkit.storages",
+    "teachkit.teachers",
+    "teachkit.teachers.machine",
+    "teachkit.teachers.continuous",
+    "teachkit.teachers.people",
+    "teachkit.teachers.wrappers",
+    "teachkit.learners",
+    "teachkit.simulators",
+    "teachkit.simulators.zoo",
+    "teachkit.benchmark",
+    "teachkit.data",
+    "teachkit.evaluation",
+    "teachkit.checks",
+    "teachkit.testing",
+    "teachkit.registry",
+    "teachkit.errors",
+    "teachkit.integrations.gymnasium",
+    "teachkit.integrations.syllabus",
+    "teachkit.integrations.teachmyagent",
+    "teachkit.integrations.ray",
+]
+
+
+def test_every_public_class_function_and_method_has_a_docstring() -> None:
+    import importlib
+    import inspect
+
+    missing: list[str] = []
+    seen: set[int] = set()
+    for name in PUBLIC_MODULES:
+        module = importlib.import_module(name)
+        for attr in getattr(module, "__all__", [n for n in dir(module) if not n.startswith("_")]):
+            obj = getattr(module, attr, None)
+            if obj is None or id(obj) in seen or inspect.ismodule(obj):
+                continue
+            seen.add(id(obj))
+            if not getattr(obj, "__module__", "").startswith("teachkit"):
+                continue
+            if (inspect.isclass(obj) or inspect.isfunction(obj)) and not inspect.getdoc(obj):
+                missing.append(f"{obj.__module__}.{obj.__qualname__}")
+            if not inspect.isclass(obj):
+                continue
+            for key, value in vars(obj).items():
+                fn = (
+                    value.fget if isinstance(value, property) else getattr(value, "__func__", value)
+                )
+                if key.startswith("_") or not inspect.isfunction(fn):
+                    continue
+                if not inspect.getdoc(getattr(obj, key)) and not (
+                    isinstance(value, property) and value.__doc__
+                ):
+                    missing.append(f"{obj.__module__}.{obj.__qualname__}.{key}")
+    assert missing == []

@@ -142,6 +142,7 @@ class Suite:
         return suite
 
     def to_dict(self) -> dict[str, Any]:
+        """The suite as a dict in the TOML layout :func:`load_suite` reads."""
         return {
             "name": self.name,
             "description": self.description,

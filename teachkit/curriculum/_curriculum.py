@@ -164,6 +164,7 @@ class Curriculum:
     # -- properties -------------------------------------------------------------------------
     @property
     def name(self) -> str:
+        """The curriculum's name in its storage."""
         return self._info.name
 
     @property
@@ -173,10 +174,12 @@ class Curriculum:
 
     @property
     def space(self) -> Any:
+        """The task space (the teacher's)."""
         return self._space
 
     @property
     def storage(self) -> BaseStorage:
+        """The storage holding the log, assignments and snapshots."""
         return self._storage
 
     @property
@@ -279,7 +282,7 @@ class Curriculum:
             self._teacher.validate(batch)
             seq = tx.append_tell(batch, [text])
             self._mutating = True
-            self._teacher.tell(batch)
+            self._teacher._learn(batch)
         self._done(seq)
         task = text if isinstance(self._space, Discrete) else self._space.decode(encoded)[0]
         return Event(learner, task, outcome, from_timestamp(when), aid)
@@ -361,7 +364,7 @@ class Curriculum:
         with _Op(self, now) as tx:
             seq = tx.append_tell(batch, self._space.to_text(encoded))
             self._mutating = True
-            self._teacher.tell(batch)
+            self._teacher._learn(batch)
         self._done(seq)
         return batch.events(self._space)[0]
 
@@ -460,7 +463,7 @@ class Curriculum:
             self._teacher.validate(batch)
             seq = tx.append_tell(batch, texts)
             self._mutating = True
-            self._teacher.tell(batch)
+            self._teacher._learn(batch)
         self._done(seq)
         return batch
 
@@ -569,10 +572,11 @@ class Curriculum:
                         stacklevel=3,
                     )
             else:
-                self._teacher.tell(op.to_batch(self._space))
+                self._teacher._learn(op.to_batch(self._space))
             self._applied = op.seq
 
     def close(self) -> None:
+        """Close the storage's connections (the log is already durable; nothing is lost)."""
         self._storage.close()
 
     def __enter__(self) -> Curriculum:

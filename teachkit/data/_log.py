@@ -9,7 +9,7 @@ learner model fits on, and every evaluation scores, this one form.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,6 +85,7 @@ class InteractionLog:
 
     @property
     def n_learners(self) -> int:
+        """The number of learners."""
         return len(self.learner_ids)
 
     @property
@@ -101,12 +102,6 @@ class InteractionLog:
     def position(self) -> np.ndarray:
         """Each row's position within its learner's sequence (0 for the first answer)."""
         return np.arange(len(self), dtype=np.int64) - self._starts[self.learners]
-
-    def sequences(self) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
-        """``(learner_id, items, correct)`` per learner, in time order."""
-        for k, lid in enumerate(self.learner_ids.tolist()):
-            a, b = self._starts[k], self._starts[k + 1]
-            yield str(lid), self.items[a:b], self.correct[a:b]
 
     def take_learners(self, index: np.ndarray) -> InteractionLog:
         """The log of the learners at ``index`` (positions into ``learner_ids``), in that order."""

@@ -44,6 +44,7 @@ def accuracy(y: np.ndarray, p: np.ndarray) -> float:
 
 
 def rmse(y: np.ndarray, p: np.ndarray) -> float:
+    """Root mean squared error of predictions ``p`` against outcomes ``y``."""
     y, p = _check(y, p)
     return float(np.sqrt(((p - y) ** 2).mean()))
 

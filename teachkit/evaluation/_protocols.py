@@ -62,9 +62,11 @@ class Evaluation:
         return "\n".join(lines)
 
     def calibration(self, bins: int = 10) -> dict[str, np.ndarray]:
+        """Reliability-diagram data over all folds' predictions (see :func:`calibration`)."""
         return calibration(self.y, self.p, bins)
 
     def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary: protocol, folds and each metric's mean and std."""
         return {
             "protocol": self.protocol,
             "folds": self.folds,

@@ -38,6 +38,7 @@ class CurriculumLink:
         self.learner_id = learner_id
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
+        """``n`` assignments of the learner: (assignment ids, tasks)."""
         if n == 1:
             a = self.curriculum.ask(self.learner_id)
             return [a.id], [a.task]
@@ -45,6 +46,7 @@ class CurriculumLink:
         return batch.ids.tolist(), list(batch.tasks)
 
     def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
+        """Record the outcomes of the assignments with these ids (one op)."""
         self.curriculum.tell_many(list(tokens), OutcomeBatch(reward=returns, success=success))
 
 
@@ -57,10 +59,12 @@ class TeacherLink:
         self._space = teacher.space
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
+        """``n`` tasks from the teacher: (encoded tasks, tasks)."""
         encoded = self.teacher.ask_encoded(self.learner_id, n)
         return list(encoded), self._space.decode(encoded)
 
     def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
+        """Tell the teacher the outcomes of these encoded tasks."""
         n = len(tokens)
         tasks = np.stack(tokens) if n else np.empty(0)
         self.teacher.tell(

@@ -85,6 +85,8 @@ class _TeacherHost:
         self.stats = {"asked": 0, "told": 0, "late": 0, "duplicate": 0, "expired": 0}
 
     def ask(self, learner_id: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` tasks for a learner: (ids: the curriculum's assignment ids, or running
+        numbers without a curriculum; encoded tasks)."""
         now = time.monotonic()
         self._expire(now)
         if self.curriculum is not None:
@@ -107,6 +109,7 @@ class _TeacherHost:
         returns: np.ndarray,
         success: np.ndarray | None,
     ) -> int:
+        """Record a batch of outcomes of tasks handed out by :meth:`ask`."""
         keep = []
         for k, i in enumerate(ids.tolist()):
             if i in self.told:
@@ -270,6 +273,7 @@ class RayLink:
         self._next: Any = None
 
     def ask(self, n: int) -> tuple[list[Any], list[Task]]:
+        """``n`` tasks from the shared teacher: (tokens, tasks)."""
         if len(self._queue) < n and self._next is not None:
             self._receive(ray.get(self._next))
             self._next = None
@@ -292,6 +296,7 @@ class RayLink:
             self._queue.append((i, row, task))
 
     def tell(self, tokens: Sequence[Any], returns: np.ndarray, success: np.ndarray | None) -> None:
+        """Send the outcomes of these tasks to the shared teacher."""
         for k, (i, row) in enumerate(tokens):
             self._out_ids.append(i)
             self._out_tasks.append(row)

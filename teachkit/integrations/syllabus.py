@@ -90,14 +90,17 @@ class TeachkitCurriculum:
     # -- what Syllabus reads ----------------------------------------------------------------------
     @property
     def requires_step_updates(self) -> bool:
+        """False: teachkit teachers learn from episodes and task progress."""
         return False
 
     @property
     def num_tasks(self) -> int:
+        """The number of tasks (Syllabus's task indices are ``0 .. n - 1``)."""
         return self._space.n
 
     @property
     def tasks(self) -> list[int]:
+        """The task indices Syllabus samples from."""
         return list(range(self._space.n))
 
     @property
@@ -151,12 +154,14 @@ class TeachkitCurriculum:
         self._add(task, score, float(episode_return), rewards, advantages)
 
     def update_on_step(self, *args: Any, **kwargs: Any) -> None:
+        """Refused: step-level updates are not a teachkit signal (leave them off in the wrapper)."""
         raise NotImplementedError(
             "teachkit curricula learn from episodes and task progress, not single steps; "
             "leave step updates off in the Syllabus environment wrapper"
         )
 
     def update_on_step_batch(self, step_results: Any, env_id: int | None = None) -> None:
+        """Refused, as :meth:`update_on_step`."""
         self.update_on_step()
 
     def _add(self, task: Any, score: float, reward: float, rewards: Any, advantages: Any) -> None:
@@ -204,10 +209,12 @@ class TeachkitCurriculum:
 
     # -- state and logging ----------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
+        """The teacher's state after telling what is pending (Syllabus checkpoints)."""
         self.flush()
         return self.teacher.state_dict()
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore :meth:`state_dict` output; pending outcomes are dropped."""
         self._pending = []
         self.teacher.load_state_dict(state)
 

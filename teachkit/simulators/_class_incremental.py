@@ -314,6 +314,7 @@ class ClassIncrementalStudent(Simulator):
         }
 
     def learner_index(self, learner_id: str) -> int:
+        """The row of ``learner_id``; a ValidationError for an id this population lacks."""
         try:
             return self._index[learner_id]
         except (KeyError, TypeError):

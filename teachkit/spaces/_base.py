@@ -80,18 +80,13 @@ class Space(ABC):
         tasks = self.decode(self.sample_encoded(rng, 1 if n is None else n))
         return tasks[0] if n is None else tasks
 
-    def encode_one(self, task: Any) -> Any:
-        return self.encode([task])[0]
-
-    def decode_one(self, encoded: Any) -> Task:
-        return self.decode(np.asarray([encoded]))[0]
-
     @abstractmethod
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready description; ``Space.from_dict`` rebuilds an equal space."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Space:
+        """Rebuild a space from :meth:`to_dict` output (any registered space type)."""
         kind = data.get("type") if isinstance(data, Mapping) else None
         if kind not in Space._registry:
             known = sorted(Space._registry)
@@ -113,10 +108,12 @@ class Space(ABC):
     def _from_dict(cls, data: Mapping[str, Any]) -> Space: ...
 
     def to_json(self) -> str:
+        """The :meth:`to_dict` description as canonical JSON."""
         return json.dumps(self.to_dict(), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Space:
+        """Rebuild a space from :meth:`to_json` output."""
         return cls.from_dict(json.loads(text))
 
     def __eq__(self, other: object) -> bool:

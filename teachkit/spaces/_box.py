@@ -104,10 +104,12 @@ class Box(Space):
 
     @property
     def low(self) -> np.ndarray:
+        """The lower bounds, one per dimension."""
         return self._low
 
     @property
     def high(self) -> np.ndarray:
+        """The upper bounds, one per dimension."""
         return self._high
 
     @property
@@ -117,6 +119,7 @@ class Box(Space):
 
     @property
     def dim(self) -> int:
+        """The number of dimensions."""
         return len(self._names)
 
     def contains(self, task: Any) -> bool:
@@ -131,6 +134,7 @@ class Box(Space):
         )
 
     def clip(self, encoded: np.ndarray) -> np.ndarray:
+        """Encoded tasks ``(n, dim)`` clipped into the bounds."""
         return np.clip(encoded, self._low, self._high)
 
     def as_dict(self, task: Sequence[float]) -> dict[str, float]:

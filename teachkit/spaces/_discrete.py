@@ -193,6 +193,7 @@ class Discrete(Space):
 
     @property
     def n(self) -> int:
+        """The number of tasks."""
         return len(self._names)
 
     def __len__(self) -> int:
@@ -255,6 +256,7 @@ class Discrete(Space):
         return dict(self._prereqs)
 
     def prerequisites_of(self, node: str, *, transitive: bool = False) -> tuple[str, ...]:
+        """The prerequisites of a task or skill (all ancestors, in topological order, when ``transitive``)."""
         if transitive:
             found = ancestors(self._prereqs, node)
             return tuple(n for n in self.topological_order() if n in found)

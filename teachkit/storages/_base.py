@@ -293,7 +293,8 @@ class BaseStorage(ABC):
         """Raises CurriculumNotFoundError (suggesting near names) if there is none."""
 
     @abstractmethod
-    def list_curricula(self) -> list[str]: ...
+    def list_curricula(self) -> list[str]:
+        """The names of the curricula stored here, in creation order."""
 
     @abstractmethod
     def delete_curriculum(self, name: str) -> None:
@@ -314,10 +315,12 @@ class BaseStorage(ABC):
     @abstractmethod
     def open_assignments(
         self, curriculum_id: int, learner_id: str | None = None
-    ) -> list[StoredAssignment]: ...
+    ) -> list[StoredAssignment]:
+        """The assignments of a curriculum (of one learner, if given) not yet told or abandoned."""
 
     @abstractmethod
-    def get_assignment(self, curriculum_id: int, assignment_id: int) -> StoredAssignment | None: ...
+    def get_assignment(self, curriculum_id: int, assignment_id: int) -> StoredAssignment | None:
+        """One assignment of a curriculum with its status, or None if it was never handed out."""
 
     @abstractmethod
     def latest_snapshot(self, curriculum_id: int) -> tuple[int, bytes]:

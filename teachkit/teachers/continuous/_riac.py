@@ -147,6 +147,7 @@ class RIAC(BaseTeacher):
 
     @property
     def n_regions(self) -> int:
+        """The number of regions the space is split into (leaves and inner nodes)."""
         return len(self._low)
 
     def regions(self) -> list[dict[str, Any]]:

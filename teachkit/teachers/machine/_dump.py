@@ -82,6 +82,7 @@ class DUMP(BaseTeacher):
         return mean + np.sqrt(2.0 * np.log(total + 1.0) / (self._responses + 1.0))
 
     def probabilities(self) -> np.ndarray:
+        """The current sampling distribution over tasks (softmax of the UCB scores)."""
         return softmax(self.ucb(), self.temperature)
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:

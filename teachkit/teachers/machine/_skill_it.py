@@ -113,9 +113,11 @@ class SkillIt(BaseTeacher):
         return a
 
     def graph_matrix(self) -> np.ndarray:
+        """A copy of the skill graph ``A``: entry ``(i, j)`` is how much training on ``j`` helps ``i``."""
         return self._a.copy()
 
     def probabilities(self) -> np.ndarray:
+        """A copy of the current mixture over tasks."""
         return self._p.copy()
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:

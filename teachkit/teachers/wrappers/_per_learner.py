@@ -79,7 +79,7 @@ class PerLearner(Wrapper):
 
     def _tell(self, batch: EventBatch) -> None:
         for learner_id, own in batch.by_learner():
-            self.copy_of(learner_id).tell(own)
+            self.copy_of(learner_id)._learn(own)
 
     def _get_state(self) -> dict[str, Any]:
         state = super()._get_state()

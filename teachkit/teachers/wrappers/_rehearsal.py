@@ -117,7 +117,7 @@ class Rehearsal(Wrapper):
         return tasks
 
     def _tell(self, batch: EventBatch) -> None:
-        self._inner.tell(batch)
+        self._inner._learn(batch)
         n = self.space.n  # type: ignore[attr-defined]
         for i, lid in enumerate(batch.learner_ids.tolist()):
             step = self._step.get(lid, 0) + 1

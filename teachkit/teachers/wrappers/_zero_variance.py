@@ -157,4 +157,4 @@ class ZeroVarianceFilter(Wrapper):
             self._count_streaks(batch.tasks[grouped], zero[grouped])
         passed = batch.take(keep) if self.tell_filtered and not keep.all() else batch
         if len(passed):
-            self._inner.tell(passed)
+            self._inner._learn(passed)
