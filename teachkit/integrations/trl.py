@@ -132,7 +132,9 @@ class CurriculumGRPOTrainer(GRPOTrainer):  # type: ignore[misc]
         if hasattr(train_dataset, "__iter__") and not hasattr(train_dataset, "__getitem__"):
             raise ValidationError(
                 "CurriculumGRPOTrainer",
-                ["train_dataset: expected a map-style dataset (rows by index), got an iterable one"],
+                [
+                    "train_dataset: expected a map-style dataset (rows by index), got an iterable one"
+                ],
             )
         self._tk_tasks = task_column(train_dataset, task_of)
         self._tk_curriculum = curriculum
@@ -271,7 +273,8 @@ class CurriculumGRPOTrainer(GRPOTrainer):  # type: ignore[misc]
             from transformers.trainer_utils import PREFIX_CHECKPOINT_DIR
 
             folder = os.path.join(
-                self._get_output_dir(trial=trial), f"{PREFIX_CHECKPOINT_DIR}-{self.state.global_step}"
+                self._get_output_dir(trial=trial),
+                f"{PREFIX_CHECKPOINT_DIR}-{self.state.global_step}",
             )
             state = {
                 "sampler": self._tk_sampler.state_dict(consumed=self._tk_consumed),
@@ -321,7 +324,11 @@ def _swap_groups(
             continue
         if value.dim() == 0:
             continue
-        if value.dim() >= 2 and value.shape[1] != other.shape[1] and (key in _LEFT or key in _RIGHT):
+        if (
+            value.dim() >= 2
+            and value.shape[1] != other.shape[1]
+            and (key in _LEFT or key in _RIGHT)
+        ):
             width = max(value.shape[1], other.shape[1])
             fill = pad_id if key.endswith("_ids") else 0
             value = _pad(value, width, fill, left=key in _LEFT)

@@ -159,9 +159,7 @@ class TeachkitSampler(CurriculumSampler, _Hook):  # type: ignore[misc, valid-typ
             space = Discrete([str(n) for n in names])
             params = dict(_get(tk_cfg, "params", {}) or {})
             seed = _get(tk_cfg, "seed", _get(data_config, "seed", 0))
-            teacher = teacher_class(str(_get(tk_cfg, "teacher", "sec")))(
-                space, seed=seed, **params
-            )
+            teacher = teacher_class(str(_get(tk_cfg, "teacher", "sec")))(space, seed=seed, **params)
             storage = _get(tk_cfg, "storage")
             curriculum = (
                 teacher

@@ -79,7 +79,9 @@ def test_checkpoint_resume_continues_the_sequence() -> None:
     first = _sampler(group_size=2, batch_size=3)
     head = _run(first, 3)
     state = json.loads(json.dumps(first.state_dict()))
-    resumed = _sampler(tk.teachers.SEC(tk.spaces.Discrete(LEVELS), seed=99), group_size=2, batch_size=3)
+    resumed = _sampler(
+        tk.teachers.SEC(tk.spaces.Discrete(LEVELS), seed=99), group_size=2, batch_size=3
+    )
     resumed.load_state_dict(state)
     assert head + _run(resumed, 3) == straight
 
@@ -93,7 +95,9 @@ def test_state_rewinds_to_what_was_consumed() -> None:
     state = s.state_dict(consumed=6)
     assert state["total"] == 6 and state["offset"] == 0
     assert state["chunk"] == prefetched[::2]  # decided already: saved, not asked again
-    again = _sampler(tk.teachers.SEC(tk.spaces.Discrete(LEVELS), seed=5), group_size=2, batch_size=3)
+    again = _sampler(
+        tk.teachers.SEC(tk.spaces.Discrete(LEVELS), seed=5), group_size=2, batch_size=3
+    )
     again.load_state_dict(state)
     assert [next(iter(again)) for _ in range(6)] == prefetched
 
@@ -163,7 +167,9 @@ def test_bad_input_is_rejected() -> None:
         CurriculumSampler(_rows()[:8], tk.teachers.SEC(space), task_of="level")
     with pytest.raises(ValidationError, match="no column 'lvl'"):
         datasets = pytest.importorskip("datasets")
-        CurriculumSampler(datasets.Dataset.from_dict(prompt_rows(4, 3)), tk.teachers.SEC(space), task_of="lvl")
+        CurriculumSampler(
+            datasets.Dataset.from_dict(prompt_rows(4, 3)), tk.teachers.SEC(space), task_of="lvl"
+        )
     with pytest.raises(ValidationError, match="expected a teacher on a Discrete space"):
         CurriculumSampler(_rows(), tk.teachers.Uniform(tk.spaces.Box([0.0], [1.0])))
     s = _sampler(group_size=2, batch_size=3)
@@ -173,6 +179,8 @@ def test_bad_input_is_rejected() -> None:
     chunk = [next(it) for _ in range(6)]
     with pytest.raises(ValidationError, match="rewards: expected shape \\(1, G\\)"):
         s.tell(chunk[:1], [[1.0, 0.0], [0.0, 1.0]])
-    with pytest.raises(ValidationError, match="each run of group_size=2 rollouts must share one index"):
+    with pytest.raises(
+        ValidationError, match="each run of group_size=2 rollouts must share one index"
+    ):
         s.tell([chunk[0], chunk[2]], [1.0, 0.0])
     assert s.tell(chunk, [1.0, 0.0] * 3) == 3  # one reward per rollout works too

@@ -116,7 +116,11 @@ def test_a_resumed_run_continues_the_same_sequence(tmp_path: Path) -> None:
 
     first = Recorder()
     _trainer(
-        tmp_path / "b", tk.teachers.SEC(space, seed=3), first, max_steps=2, save_strategy="steps",
+        tmp_path / "b",
+        tk.teachers.SEC(space, seed=3),
+        first,
+        max_steps=2,
+        save_strategy="steps",
         save_steps=2,
     ).train()
     checkpoint = tmp_path / "b" / "checkpoint-2"

@@ -73,9 +73,9 @@ def _after_rewards(prompts: dict[str, Any], n: int, rng: np.random.Generator) ->
     adv = (grouped - grouped.mean(1, keepdims=True)) / (grouped.std(1, keepdims=True) + 1e-6)
     batch.batch["token_level_rewards"] = rewards
     batch.batch["response_mask"] = torch.ones(k * n, length)
-    batch.batch["advantages"] = torch.from_numpy(adv.reshape(-1, 1).astype(np.float32)).expand(
-        k * n, length
-    ).clone()
+    batch.batch["advantages"] = (
+        torch.from_numpy(adv.reshape(-1, 1).astype(np.float32)).expand(k * n, length).clone()
+    )
     return batch.select_idxs(rng.permutation(k * n))  # balance_batch reorders rollouts
 
 
@@ -88,7 +88,9 @@ def test_group_outcomes_read_a_real_dataproto() -> None:
     assert all(len(r) == 3 for r in rewards) and all(len(a) == 3 for a in adv)
     for i, r, a in zip(idx.tolist(), rewards, adv):
         rows = np.flatnonzero(batch.non_tensor_batch["index"] == i)
-        assert sorted(r.tolist()) == sorted(batch.batch["token_level_rewards"][rows].sum(-1).tolist())
+        assert sorted(r.tolist()) == sorted(
+            batch.batch["token_level_rewards"][rows].sum(-1).tolist()
+        )
         assert np.allclose(sorted(a), sorted(batch.batch["advantages"][rows, 0].tolist()))
 
 
@@ -137,9 +139,13 @@ def test_durable_curriculum_from_the_config(tmp_path: Any) -> None:
 
 
 def test_bad_batches_and_configs_are_rejected() -> None:
-    with pytest.raises(tk.errors.ValidationError, match="task_key: could not read 'extra_info.lvl'"):
+    with pytest.raises(
+        tk.errors.ValidationError, match="task_key: could not read 'extra_info.lvl'"
+    ):
         TeachkitSampler(_rows(), _config(task_key="extra_info.lvl").data)
     sampler = TeachkitSampler(_rows(), _config().data)
     bare = DataProto.from_single_dict({"x": torch.zeros(2, 1)})
-    with pytest.raises(tk.errors.ValidationError, match="expected a DataProto with non_tensor_batch"):
+    with pytest.raises(
+        tk.errors.ValidationError, match="expected a DataProto with non_tensor_batch"
+    ):
         sampler.update(bare)

@@ -113,7 +113,11 @@ class AdaRFT(BaseTeacher):
         check_params(
             "AdaRFT",
             [
-                *([] if initial_target is None else [("initial_target", initial_target, None, None)]),
+                *(
+                    []
+                    if initial_target is None
+                    else [("initial_target", initial_target, None, None)]
+                ),
                 *([] if step_size is None else [("step_size", step_size, 0.0, None)]),
                 ("sensitivity", sensitivity, 0.0, None),
                 ("target_reward", target_reward, 0.0, 1.0),
