@@ -64,7 +64,7 @@ _RIGHT = (
 )
 
 
-class _Indexed(torch.utils.data.Dataset):  # type: ignore[type-arg]
+class _Indexed(torch.utils.data.Dataset):
     """Rows of a plain dataset as dicts with their index added."""
 
     def __init__(self, rows: Any) -> None:
@@ -88,7 +88,7 @@ def _with_index(dataset: Any) -> Any:
     return _Indexed(dataset)
 
 
-class CurriculumGRPOTrainer(GRPOTrainer):  # type: ignore[misc]
+class CurriculumGRPOTrainer(GRPOTrainer):
     """``GRPOTrainer`` sampling prompts through a teachkit curriculum.
 
     Takes GRPOTrainer's arguments (``train_dataset`` as a keyword) plus:
@@ -107,6 +107,12 @@ class CurriculumGRPOTrainer(GRPOTrainer):  # type: ignore[misc]
     Data skipping on resume is turned off (``args.ignore_data_skip = True``): the sampler
     resumes from its saved position, so no batch has to be replayed.
     """
+
+    # TRL's attributes as this class uses them (set by GRPOTrainer.__init__)
+    args: Any
+    model: Any
+    num_generations: int
+    train_dataset: Any
 
     def __init__(
         self,
@@ -145,7 +151,8 @@ class CurriculumGRPOTrainer(GRPOTrainer):  # type: ignore[misc]
         self._tk_resume: dict[str, Any] | None = None
         self._tk_consumed = 0
         self._tk_capture: tuple[list[int], torch.Tensor] | None = None
-        super().__init__(*args, train_dataset=_with_index(train_dataset), **kwargs)
+        kwargs["train_dataset"] = _with_index(train_dataset)
+        super().__init__(*args, **kwargs)
         self.args.ignore_data_skip = True
         if gate is not None:
             per_process = self.args.per_device_train_batch_size * self.args.steps_per_generation
@@ -250,7 +257,8 @@ class CurriculumGRPOTrainer(GRPOTrainer):  # type: ignore[misc]
                 good = list(np.flatnonzero(verdict[r]))
                 take = min(len(good), len(todo[r]))
                 if r == rank and take:
-                    out = _swap_groups(out, extra, todo[r][:take], good[:take], g, self)
+                    slots = [int(i) for i in todo[r][:take]]
+                    out = _swap_groups(out, extra, slots, [int(i) for i in good[:take]], g, self)
                 todo[r] = todo[r][take:]
         gate.rounds += rounds
         gate.batches += 1

@@ -97,7 +97,8 @@ def group_outcomes(batch: DataProto) -> tuple[np.ndarray, list[np.ndarray], list
     response, its advantage the mean of ``advantages`` over the response mask.
     """
     tensors = batch.batch
-    if "uid" not in batch.non_tensor_batch or "token_level_rewards" not in tensors.keys():
+    keys = set(tensors.keys())  # TensorDict has no `in`: it asks for .keys()
+    if "uid" not in batch.non_tensor_batch or "token_level_rewards" not in keys:
         raise ValidationError(
             "TeachkitSampler.update",
             [
@@ -108,9 +109,9 @@ def group_outcomes(batch: DataProto) -> tuple[np.ndarray, list[np.ndarray], list
     uid = np.asarray(batch.non_tensor_batch["uid"])
     rewards = tensors["token_level_rewards"].float().sum(dim=-1).cpu().numpy()
     adv: np.ndarray | None = None
-    if "advantages" in tensors.keys():
+    if "advantages" in keys:
         a = tensors["advantages"].float()
-        mask = tensors["response_mask"].float() if "response_mask" in tensors.keys() else None
+        mask = tensors["response_mask"].float() if "response_mask" in keys else None
         if mask is None:
             adv = a[:, 0].cpu().numpy()
         else:
@@ -132,7 +133,7 @@ def group_outcomes(batch: DataProto) -> tuple[np.ndarray, list[np.ndarray], list
     return idx, r_groups, a_groups
 
 
-class TeachkitSampler(CurriculumSampler, _Hook):  # type: ignore[misc, valid-type]
+class TeachkitSampler(CurriculumSampler, _Hook):
     """A CurriculumSampler with verl's constructor and ``update(batch)``.
 
     Args:

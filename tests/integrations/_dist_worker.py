@@ -21,7 +21,7 @@ def main(rank: int, init: str, out: str) -> None:
     sampler = CurriculumSampler(rows, teacher, task_of="level", group_size=2, batch_size=3)
     seen: list[int] = []
     it = iter(sampler)
-    for step in range(4):
+    for _ in range(4):
         chunk = [next(it) for _ in range(6)]
         seen.extend(chunk)
         idx = chunk[::2]

@@ -110,13 +110,13 @@ def test_stateful_dataloader_resumes() -> None:
         return s, StatefulDataLoader(list(range(12)), batch_size=4, sampler=s)
 
     space = tk.spaces.Discrete(LEVELS)
-    s, dl = loader(tk.teachers.Uniform(space, seed=1))
+    _, dl = loader(tk.teachers.Uniform(space, seed=1))
     full = [b.tolist() for b in dl]
-    s, dl = loader(tk.teachers.Uniform(space, seed=1))
+    _, dl = loader(tk.teachers.Uniform(space, seed=1))
     it = iter(dl)
     head = [next(it).tolist() for _ in range(2)]
     state = dl.state_dict()
-    s2, dl2 = loader(tk.teachers.Uniform(space, seed=7))
+    _, dl2 = loader(tk.teachers.Uniform(space, seed=7))
     dl2.load_state_dict(state)
     assert head + [b.tolist() for b in dl2] == full
 
@@ -165,8 +165,8 @@ def test_bad_input_is_rejected() -> None:
     space = tk.spaces.Discrete(LEVELS)
     with pytest.raises(ValidationError, match="every task needs at least one row; none for 'd3'"):
         CurriculumSampler(_rows()[:8], tk.teachers.SEC(space), task_of="level")
+    datasets = pytest.importorskip("datasets")
     with pytest.raises(ValidationError, match="no column 'lvl'"):
-        datasets = pytest.importorskip("datasets")
         CurriculumSampler(
             datasets.Dataset.from_dict(prompt_rows(4, 3)), tk.teachers.SEC(space), task_of="lvl"
         )

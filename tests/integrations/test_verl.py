@@ -140,7 +140,7 @@ def test_durable_curriculum_from_the_config(tmp_path: Any) -> None:
 
 def test_bad_batches_and_configs_are_rejected() -> None:
     with pytest.raises(
-        tk.errors.ValidationError, match="task_key: could not read 'extra_info.lvl'"
+        tk.errors.ValidationError, match=r"task_key: could not read 'extra_info\.lvl'"
     ):
         TeachkitSampler(_rows(), _config(task_key="extra_info.lvl").data)
     sampler = TeachkitSampler(_rows(), _config().data)

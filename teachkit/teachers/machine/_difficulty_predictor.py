@@ -182,7 +182,7 @@ class DifficultyPredictor(BaseTeacher):
         rest = n - len(due)
         if rest == 0:
             return due.astype(np.int64)
-        k = self.space.n
+        k = len(self._z)
         pool = None
         if self.candidates is not None and self.candidates < k:
             pool = (self._rng.random(self.candidates) * k).astype(np.int64)

@@ -134,7 +134,7 @@ class VCRL(BaseTeacher):
         return {int(i): round(float(self._priority[i]), 12) for i in idx}
 
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
-        tasks = (self._rng.random(n) * self.space.n).astype(np.int64)
+        tasks = (self._rng.random(n) * len(self._p)).astype(np.int64)
         known = self._p[tasks]
         low = np.flatnonzero(~np.isnan(known) & (known < self.current_threshold()))
         banked = np.flatnonzero(self._in_bank)
