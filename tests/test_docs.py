@@ -18,6 +18,7 @@ DOCS = [
     ROOT / "docs" / "benchmark.md",
     ROOT / "docs" / "teachers_continuous.md",
     ROOT / "docs" / "teachers_people.md",
+    ROOT / "docs" / "llm.md",
 ]
 
 

@@ -38,7 +38,8 @@ class DataEnvTeacher(BaseTeacher):
     Args:
         space: the skills.
         mastery: the accuracy at which a skill needs no more data.
-        exploration: weight of the bonus for skills given data in few rounds.
+        exploration: the bonus (in accuracy per data point) of a skill given data in no
+            round yet, shrinking as ``1 / sqrt(1 + rounds)``.
         smoothing: weight of the newest gain in ``gain_s``.
         seed: seeds the plan's draws.
 
@@ -64,7 +65,7 @@ class DataEnvTeacher(BaseTeacher):
         space: Discrete,
         *,
         mastery: float = 0.95,
-        exploration: float = 0.05,
+        exploration: float = 0.002,
         smoothing: float = 0.5,
         seed: int | None = None,
     ) -> None:
