@@ -1,9 +1,11 @@
-"""Multi-digit addition with difficulty levels: prompts, answers, reward, greedy evaluation.
+"""Three-digit addition with difficulty levels by carries: prompts, answers, reward, eval.
 
-Level ``L`` adds two ``L``-digit numbers (level 1: 0-9). The prompt is ``"a+b="`` and the
-answer is the sum written least significant digit first (``"12+39="`` -> ``"15"``), the
-order in which a left-to-right decoder can propagate carries; a small transformer learns
-it from scratch. The reward is 1 for the exact answer followed by the end token, else 0.
+Level ``Ck`` adds two three-digit numbers whose sum needs exactly ``k`` carries (0 to 3):
+the same length at every level, harder with every carry to propagate. The prompt is
+``"a+b="`` and the answer is the sum written least significant digit first
+(``"125+139="`` -> ``"462"``), the order in which a left-to-right decoder can propagate
+carries; a small transformer learns it from scratch. The reward is 1 for the exact
+answer, else 0.
 """
 
 from __future__ import annotations
@@ -13,15 +15,26 @@ from typing import Any
 import numpy as np
 
 
+def carries(a: int, b: int) -> int:
+    """How many carries the column addition ``a + b`` makes."""
+    count, carry = 0, 0
+    while a or b:
+        carry = int(a % 10 + b % 10 + carry >= 10)
+        count += carry
+        a, b = a // 10, b // 10
+    return count
+
+
 def problem(level: int, rng: np.random.Generator) -> tuple[str, str]:
-    """One ``(prompt, answer)`` of ``level`` digits."""
-    low = 0 if level == 1 else 10 ** (level - 1)
-    a, b = (int(x) for x in rng.integers(low, 10**level, size=2))
-    return f"{a}+{b}=", str(a + b)[::-1]
+    """One ``(prompt, answer)`` of two three-digit numbers with ``level`` carries."""
+    while True:
+        a, b = (int(x) for x in rng.integers(100, 1000, size=2))
+        if carries(a, b) == level:
+            return f"{a}+{b}=", str(a + b)[::-1]
 
 
 def problems(levels: list[int], per_level: int, seed: int) -> dict[str, list[Any]]:
-    """Columns ``prompt``, ``answer``, ``level`` (``"L1"``, ...) of a problem set."""
+    """Columns ``prompt``, ``answer``, ``level`` (``"C0"``, ...) of a problem set."""
     rng = np.random.default_rng(seed)
     cols: dict[str, list[Any]] = {"prompt": [], "answer": [], "level": []}
     for level in levels:
@@ -29,7 +42,7 @@ def problems(levels: list[int], per_level: int, seed: int) -> dict[str, list[Any
             p, a = problem(level, rng)
             cols["prompt"].append(p)
             cols["answer"].append(a)
-            cols["level"].append(f"L{level}")
+            cols["level"].append(f"C{level}")
     return cols
 
 

@@ -28,7 +28,7 @@ from benchmarks.llm.student import Setup, run
 
 def train_mean(row: dict[str, Any], setup: Setup) -> float:
     """Mean accuracy over the training levels at one evaluation."""
-    return float(np.mean([row[f"L{lev}"] for lev in setup.train_levels]))
+    return float(np.mean([row[f"C{lev}"] for lev in setup.train_levels]))
 
 
 def steps_to(curve: list[dict[str, Any]], target: float, setup: Setup) -> float:
@@ -45,7 +45,7 @@ def summarize(runs: list[dict[str, Any]], target: float, setup: Setup) -> dict[s
     for r in runs:
         by.setdefault(r["teacher"], {})[r["seed"]] = r
     base = by.get("uniform", {})
-    held = f"L{setup.heldout_levels[-1]}"
+    held = f"C{setup.heldout_levels[-1]}"
     out: dict[str, Any] = {}
     for name, seeds in by.items():
         steps = {s: steps_to(r["curve"], target, setup) for s, r in seeds.items()}
@@ -82,7 +82,7 @@ def plot(runs: list[dict[str, Any]], setup: Setup, path: Path, target: float) ->
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    held = f"L{setup.heldout_levels[-1]}"
+    held = f"C{setup.heldout_levels[-1]}"
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for name in dict.fromkeys(r["teacher"] for r in runs):
         curves = [r["curve"] for r in runs if r["teacher"] == name]
@@ -107,7 +107,7 @@ def main() -> None:
     parser.add_argument("--teachers", default="uniform,sec,dump,target_difficulty,adarft,vcrl")
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--steps", type=int, default=Setup.steps)
-    parser.add_argument("--target", type=float, default=0.5)
+    parser.add_argument("--target", type=float, default=0.88)
     parser.add_argument("--out", default="runs/llm")
     args = parser.parse_args()
     from teachkit.registry import TEACHERS

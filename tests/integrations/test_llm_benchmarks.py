@@ -10,17 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.llm.arith import exact_match, problems
+from benchmarks.llm.arith import carries, exact_match, problems
 from benchmarks.llm.countdown import problem, reward, solved
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_arithmetic_problems_and_reward() -> None:
-    cols = problems([1, 3], 2, seed=0)
-    assert cols["level"] == ["L1", "L1", "L3", "L3"]
+    cols = problems([0, 3], 2, seed=0)
+    assert cols["level"] == ["C0", "C0", "C3", "C3"]
     a, b = (int(x) for x in cols["prompt"][2][:-1].split("+"))
     assert cols["answer"][2] == str(a + b)[::-1] and 100 <= a < 1000
+    assert carries(a, b) == 3 and carries(123, 456) == 0 and carries(199, 1) == 2
     assert exact_match(["12", " 9"], ["12", "8"]) == [1.0, 0.0]
 
 
