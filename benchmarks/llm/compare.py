@@ -62,7 +62,9 @@ def summarize(runs: list[dict[str, Any]], target: float, setup: Setup) -> dict[s
             "final_train_accuracy": float(
                 np.mean([train_mean(r["curve"][-1], setup) for r in seeds.values()])
             ),
-            "final_heldout_accuracy": float(np.mean([r["curve"][-1][held] for r in seeds.values()])),
+            "final_heldout_accuracy": float(
+                np.mean([r["curve"][-1][held] for r in seeds.values()])
+            ),
             "zero_variance_fraction": float(
                 np.mean([r["zero_variance_fraction"] for r in seeds.values()])
             ),

@@ -28,8 +28,9 @@ def sampler_cost(source: Any, prompts: int, g: int, repeat: int) -> float:
     from teachkit.integrations.torch import CurriculumSampler
 
     rows = [{"level": f"L{i % 4}"} for i in range(4000)]
-    s = CurriculumSampler(rows, source, task_of="level", group_size=g, batch_size=prompts,
-                          num_samples=10**9)
+    s = CurriculumSampler(
+        rows, source, task_of="level", group_size=g, batch_size=prompts, num_samples=10**9
+    )
     rng = np.random.default_rng(0)
     it = iter(s)
     times = []
@@ -56,10 +57,19 @@ def grpo_step(prompts: int, g: int, steps: int) -> float:
     trainer = CurriculumGRPOTrainer(
         model=model,
         reward_funcs=lambda completions, **kw: [float(c[:1].isdigit()) for c in completions],
-        args=trl.GRPOConfig(output_dir=out, per_device_train_batch_size=prompts * g,
-                            num_generations=g, max_completion_length=8, max_steps=steps,
-                            report_to=[], logging_steps=1, use_cpu=True, save_strategy="no",
-                            disable_tqdm=True, beta=0.0),
+        args=trl.GRPOConfig(
+            output_dir=out,
+            per_device_train_batch_size=prompts * g,
+            num_generations=g,
+            max_completion_length=8,
+            max_steps=steps,
+            report_to=[],
+            logging_steps=1,
+            use_cpu=True,
+            save_strategy="no",
+            disable_tqdm=True,
+            beta=0.0,
+        ),
         train_dataset=datasets.Dataset.from_dict(cols),
         processing_class=tok,
         curriculum=tk.teachers.SEC(tk.spaces.Discrete(["L0", "L1", "L2", "L3"]), seed=0),
@@ -77,24 +87,37 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--steps", type=int, default=12)
     args = parser.parse_args()
+    import torch
+
     import teachkit as tk
 
+    torch.set_num_threads(1)  # as the LM benchmark: threads only contend on a shared machine
     space = tk.spaces.Discrete(["L0", "L1", "L2", "L3"])
     p, g = args.prompts, args.generations
     db = Path(tempfile.mkdtemp()) / "c.db"
     result = {
         "teacher": sampler_cost(tk.teachers.SEC(space, seed=0), p, g, args.repeat),
-        "curriculum_memory": sampler_cost(tk.Curriculum(tk.teachers.SEC(space, seed=0)), p, g,
-                                          args.repeat),
+        "curriculum_memory": sampler_cost(
+            tk.Curriculum(tk.teachers.SEC(space, seed=0)), p, g, args.repeat
+        ),
         "curriculum_sqlite": sampler_cost(
-            tk.Curriculum(tk.teachers.SEC(space, seed=0), storage=f"sqlite:///{db}"), p, g,
+            tk.Curriculum(tk.teachers.SEC(space, seed=0), storage=f"sqlite:///{db}"),
+            p,
+            g,
             args.repeat,
         ),
     }
     step = grpo_step(p, g, args.steps)
-    print(json.dumps({"grpo_step_s": step,
-                      **{f"sampler_{k}_s": v for k, v in result.items()},
-                      **{f"share_{k}": v / step for k, v in result.items()}}, indent=1))
+    print(
+        json.dumps(
+            {
+                "grpo_step_s": step,
+                **{f"sampler_{k}_s": v for k, v in result.items()},
+                **{f"share_{k}": v / step for k, v in result.items()},
+            },
+            indent=1,
+        )
+    )
 
 
 if __name__ == "__main__":

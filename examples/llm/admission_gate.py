@@ -22,8 +22,14 @@ rows = [{"level": LEVELS[i % 3]} for i in range(300)]
 rng = np.random.default_rng(0)
 G, BATCH = 8, 16
 
-sampler = CurriculumSampler(rows, tk.teachers.DUMP(tk.spaces.Discrete(LEVELS), seed=0),
-                            task_of="level", group_size=G, batch_size=BATCH, seed=0)
+sampler = CurriculumSampler(
+    rows,
+    tk.teachers.DUMP(tk.spaces.Discrete(LEVELS), seed=0),
+    task_of="level",
+    group_size=G,
+    batch_size=BATCH,
+    seed=0,
+)
 gate = AdmissionGate(rule="band", low=0.0, high=1.0, max_rounds=6)
 
 

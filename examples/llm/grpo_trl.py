@@ -40,15 +40,25 @@ def starts_with_digit(completions, **kwargs):
 
 out = Path(tempfile.mkdtemp())
 space = tk.spaces.Discrete(["one-digit", "two-digit"])
-curriculum = tk.Curriculum(tk.teachers.SEC(space, seed=0), storage=f"sqlite:///{out / 'c.db'}",
-                           name="grpo")
+curriculum = tk.Curriculum(
+    tk.teachers.SEC(space, seed=0), storage=f"sqlite:///{out / 'c.db'}", name="grpo"
+)
 model, tokenizer = tiny_lm(seed=0)
 trainer = CurriculumGRPOTrainer(
     model=model,
     reward_funcs=[correct, starts_with_digit],
-    args=GRPOConfig(output_dir=str(out), per_device_train_batch_size=8, num_generations=4,
-                    max_completion_length=4, max_steps=3, logging_steps=1, report_to=[],
-                    use_cpu=True, save_strategy="no", disable_tqdm=True),
+    args=GRPOConfig(
+        output_dir=str(out),
+        per_device_train_batch_size=8,
+        num_generations=4,
+        max_completion_length=4,
+        max_steps=3,
+        logging_steps=1,
+        report_to=[],
+        use_cpu=True,
+        save_strategy="no",
+        disable_tqdm=True,
+    ),
     train_dataset=data,
     processing_class=tokenizer,
     curriculum=curriculum,

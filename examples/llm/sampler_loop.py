@@ -55,8 +55,14 @@ print("pass rate per level:", skill.round(2).tolist())
 print({k: round(v, 3) for k, v in sampler.metrics().items()})
 
 # Resume: a fresh sampler over a fresh teacher continues from the checkpoint.
-again = CurriculumSampler(rows, tk.teachers.SEC(tk.spaces.Discrete(LEVELS), seed=123),
-                          task_of="level", group_size=G, batch_size=16, seed=0)
+again = CurriculumSampler(
+    rows,
+    tk.teachers.SEC(tk.spaces.Discrete(LEVELS), seed=123),
+    task_of="level",
+    group_size=G,
+    batch_size=16,
+    seed=0,
+)
 again.load_state_dict(saved)
 assert again.teacher.values().tolist() != [0.0] * 4
 print("resumed at epoch", saved["epoch"], "after", saved["total"], "indices")
