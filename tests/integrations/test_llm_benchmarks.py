@@ -28,7 +28,7 @@ def test_arithmetic_problems_and_reward() -> None:
 def test_countdown_problems_are_solvable_and_checked() -> None:
     import numpy as np
 
-    prompt, target, nums = problem(3, np.random.default_rng(0))
+    prompt, _target, nums = problem(3, np.random.default_rng(0))
     assert prompt.startswith("Using ") and len(nums) == 3
     assert solved(f"{nums[0]}+{nums[1]}+{nums[2]}", nums[0] + nums[1] + nums[2], nums)
     assert not solved(f"{nums[0]}+{nums[1]}", nums[0] + nums[1], nums)  # a number unused
