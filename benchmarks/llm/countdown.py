@@ -18,8 +18,17 @@ import numpy as np
 _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 
 
-def problem(k: int, rng: np.random.Generator) -> tuple[str, int, list[int]]:
-    """``(prompt, target, numbers)`` of a level-``k`` problem."""
+INSTRUCTION = (
+    "Using the numbers {numbers}, make {target}. Use each number exactly once, with + - * "
+    "and parentheses. Give only the expression inside <answer></answer>."
+)
+
+
+def problem(
+    k: int, rng: np.random.Generator, instruction: bool = False
+) -> tuple[str, int, list[int]]:
+    """``(prompt, target, numbers)`` of a level-``k`` problem (``instruction``: the wording
+    for an instruction-tuned model, else a terse one a character model can spell)."""
     nums = [int(x) for x in rng.integers(1, 21, size=k)]
     value = nums[0]
     for x in nums[1:]:
@@ -29,17 +38,22 @@ def problem(k: int, rng: np.random.Generator) -> tuple[str, int, list[int]]:
             value -= x * x
     order = rng.permutation(k).tolist()
     shown = [nums[i] for i in order]
-    prompt = f"Using {' '.join(map(str, shown))} make {value}. Answer:"
+    if instruction:
+        prompt = INSTRUCTION.format(numbers=", ".join(map(str, shown)), target=value)
+    else:
+        prompt = f"Using {' '.join(map(str, shown))} make {value}. Answer:"
     return prompt, value, shown
 
 
-def problems(levels: list[int], per_level: int, seed: int) -> dict[str, list[Any]]:
+def problems(
+    levels: list[int], per_level: int, seed: int, instruction: bool = False
+) -> dict[str, list[Any]]:
     """Columns ``prompt``, ``target``, ``numbers``, ``level`` (``"N3"``, ...)."""
     rng = np.random.default_rng(seed)
     cols: dict[str, list[Any]] = {"prompt": [], "target": [], "numbers": [], "level": []}
     for k in levels:
         for _ in range(per_level):
-            p, t, nums = problem(k, rng)
+            p, t, nums = problem(k, rng, instruction)
             cols["prompt"].append(p)
             cols["target"].append(t)
             cols["numbers"].append(nums)
@@ -58,9 +72,10 @@ def _value(node: ast.AST) -> int:
 
 
 def solved(text: str, target: int, numbers: list[int]) -> bool:
-    """Whether ``text`` (up to its first line) is an expression over exactly ``numbers``
-    whose value is ``target``."""
-    expr = text.strip().split("\n")[0].strip()
+    """Whether ``text`` (inside its last ``<answer></answer>``, else its first line) is an
+    expression over exactly ``numbers`` whose value is ``target``."""
+    tagged = re.findall(r"<answer>(.*?)</answer>", text, flags=re.S)
+    expr = (tagged[-1] if tagged else text.strip().split("\n")[0]).strip()
     if not expr or not re.fullmatch(r"[0-9+\-*() ]+", expr):
         return False
     used = sorted(int(x) for x in re.findall(r"\d+", expr))

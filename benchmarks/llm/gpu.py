@@ -91,8 +91,19 @@ def run(teacher_name: str, seed: int, args: argparse.Namespace) -> dict[str, Any
         "sec": lambda: tk.teachers.SEC(space, seed=seed),
         "dump": lambda: tk.teachers.DUMP(space, seed=seed),
     }[teacher_name]()
-    pool = datasets.Dataset.from_dict(problems(list(LEVELS), args.pool, seed))
-    test = problems(list(LEVELS), args.eval_per_level, 10_000 + seed)
+    chat = args.model == "smollm2"  # an instruction-tuned model: chat-formatted prompts
+    cols = problems(list(LEVELS), args.pool, seed, instruction=chat)
+    if chat:  # TRL applies the model's chat template to conversational prompts
+        cols["prompt"] = [[{"role": "user", "content": p}] for p in cols["prompt"]]
+    pool = datasets.Dataset.from_dict(cols)
+    test = problems(list(LEVELS), args.eval_per_level, 10_000 + seed, instruction=chat)
+    if chat:
+        test["prompt"] = [
+            tok.apply_chat_template(
+                [{"role": "user", "content": p}], tokenize=False, add_generation_prompt=True
+            )
+            for p in test["prompt"]
+        ]
     curve: list[dict[str, Any]] = []
     clock = {"start": time.perf_counter(), "tokens": 0.0}
 
