@@ -49,10 +49,11 @@ def summarize(runs: list[dict[str, Any]], target: float, setup: Setup) -> dict[s
     out: dict[str, Any] = {}
     for name, seeds in by.items():
         steps = {s: steps_to(r["curve"], target, setup) for s, r in seeds.items()}
-        ratios = [
-            steps[s] / steps_to(base[s]["curve"], target, setup)
+        base_steps = {s: steps_to(r["curve"], target, setup) for s, r in base.items()}
+        ratios = [  # paired: the same seed's Uniform run, where Uniform got there at all
+            steps[s] / base_steps[s]
             for s in steps
-            if s in base and np.isfinite(steps_to(base[s]["curve"], target, setup))
+            if s in base_steps and 0 < base_steps[s] < float("inf")
         ]
         out[name] = {
             "seeds": sorted(seeds),
@@ -110,13 +111,14 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=4)
     parser.add_argument("--steps", type=int, default=Setup.steps)
     parser.add_argument("--target", type=float, default=0.88)
+    parser.add_argument("--lr", type=float, default=Setup.lr)
     parser.add_argument("--out", default="runs/llm")
     args = parser.parse_args()
     from teachkit.registry import TEACHERS
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    setup = Setup(steps=args.steps)
+    setup = Setup(steps=args.steps, lr=args.lr)
     runs = []
     for seed in range(args.seeds):
         for name in args.teachers.split(","):

@@ -34,6 +34,8 @@ def test_countdown_problems_are_solvable_and_checked() -> None:
     assert not solved(f"{nums[0]}+{nums[1]}", nums[0] + nums[1], nums)  # a number unused
     assert not solved("__import__('os')", 0, [])
     assert reward(["3*4-2", "3*4"], [10, 12], [[2, 3, 4], [2, 3, 4]]) == [1.0, 0.0]
+    chat = [[{"role": "assistant", "content": "so <answer>(3-2)*4</answer>"}]]
+    assert reward(chat, [4], [[2, 3, 4]]) == [1.0]
 
 
 @pytest.mark.slow
