@@ -3,8 +3,8 @@ curriculum, storages and spaces know teachers only through it)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -41,11 +41,19 @@ class BaseTeacher(Component):
     teacher from a snapshot plus a replay of the asks and tells after it, so ``_ask`` and
     ``_tell`` must be deterministic functions of the state and their arguments.
 
+    A growing item bank. A curriculum can add tasks to a Discrete space, or retire some,
+    as an op of its log; :meth:`grown` moves the teacher onto the new space (the default
+    works for every teacher; see there). Retired tasks are never handed out: a teacher
+    that picks one is asked again (see :meth:`ask_encoded`).
+
     Class attributes:
         spaces: the space types the teacher supports.
+        grows: whether :meth:`grown` can move the teacher onto a grown space (False for a
+            teacher bound to one fixed space, such as an oracle reading a simulator).
     """
 
     spaces: ClassVar[tuple[type[Space], ...]] = (Discrete, Box)
+    grows: ClassVar[bool] = True
 
     def __init__(self, space: Space, *, seed: int | None = None) -> None:
         if not isinstance(space, Space):
@@ -76,7 +84,27 @@ class BaseTeacher(Component):
         """Propose ``n`` tasks as an encoded array (the fast path curricula use)."""
         check_learner_id(learner_id)
         n = check_positive_int("n", n)
-        return self.space.check_encoded(self._ask(learner_id, n), n)
+        out = self.space.check_encoded(self._ask(learner_id, n), n)
+        retired = getattr(self.space, "retired_mask", None)
+        if retired is not None and retired[out].any():
+            out = self._avoid_retired(learner_id, out, retired)
+        return out
+
+    def _avoid_retired(self, learner_id: str, out: np.ndarray, retired: np.ndarray) -> np.ndarray:
+        """Replace retired picks: ask again for as many tasks (a draw from the teacher's own
+        choice restricted to active tasks, for a teacher that samples), a few times, then
+        draw the rest uniformly among the active tasks. Deterministic: every draw comes
+        from the teacher's state and RNG."""
+        out = out.copy()
+        for _ in range(4):
+            bad = np.flatnonzero(retired[out])
+            if not len(bad):
+                return out
+            out[bad] = self.space.check_encoded(self._ask(learner_id, len(bad)), len(bad))
+        bad = np.flatnonzero(retired[out])
+        if len(bad):
+            out[bad] = self.space.sample_encoded(self._rng, len(bad))
+        return out
 
     def tell(self, events: Event | Sequence[Event] | EventBatch) -> None:
         """Learn from one event, a list of events, or an :class:`EventBatch`."""
@@ -111,6 +139,62 @@ class BaseTeacher(Component):
             )
         return EventBatch.from_events(events, self.space)
 
+    # -- what the teacher believes -----------------------------------------------------------
+    def mastery(self, learner_id: str) -> dict[str, float] | None:
+        """How well the teacher believes ``learner_id`` knows each skill (``{skill:
+        probability}``), or None for a teacher that keeps no learner model (the default)."""
+        return None
+
+    def due_reviews(self, learner_id: str) -> list[str]:
+        """Skills the teacher would have ``learner_id`` review now (default: none)."""
+        return []
+
+    # -- a growing item bank ------------------------------------------------------------------
+    def grown(self, space: Space, history: Iterable[EventBatch]) -> BaseTeacher:
+        """This teacher moved onto ``space``, knowing what this one knows.
+
+        ``space`` keeps every task of the current space at its index: a Discrete space with
+        tasks added after the existing ones (:meth:`Discrete.with_tasks`) and/or a
+        different set of retired tasks (:meth:`Discrete.with_retired`). ``history`` yields
+        the batches of outcomes this teacher was told, oldest first, each as it was told,
+        encoded on ``space``. The result must be a deterministic function of this
+        teacher's state, ``space`` and ``history``: a curriculum stores it in its log.
+
+        The default works for every teacher: a new teacher built from this one's
+        configuration with the space replaced (in nested learner models and wrapped
+        teachers too), continuing this one's random stream. When no task was added it takes
+        this one's state as it is; otherwise it learns from ``history``, batch by batch,
+        as this one did (learned state is a fold over the outcomes), and ask-side
+        bookkeeping such as recency counters starts afresh, and so do parameters a nested
+        learner model was fitted to before it was given (they are state, sized for the
+        old space; refit it on the grown space if they matter). Teachers that can extend
+        their state in place may override it.
+
+        Raises:
+            ValidationError: the space does not extend this one, or the teacher's
+                hyperparameters do not fit the new space.
+        """
+        if not self.grows:
+            raise ValidationError(
+                f"{type(self).__name__}.grown",
+                [
+                    "this teacher is bound to its space and cannot move to another; start a "
+                    "new curriculum on the new space instead"
+                ],
+            )
+        added = _check_extends(self.space, space)
+        config = _with_space(self.to_config(), self.space.to_dict(), space.to_dict())
+        new = BaseTeacher.from_config(config)
+        if not isinstance(new, BaseTeacher):  # pragma: no cover - from_config of a teacher
+            raise ValidationError("grown", [f"rebuilt a {type(new).__name__}"])
+        if not added:
+            new.load_state_dict(self.state_dict())
+            return new
+        new._rng.bit_generator.state = self._rng.bit_generator.state
+        for batch in history:
+            new._learn(batch)
+        return new
+
     # -- hooks --------------------------------------------------------------------------------
     def _ask(self, learner_id: str, n: int) -> np.ndarray:
         raise NotImplementedError(f"{type(self).__name__} must implement _ask(learner_id, n)")
@@ -130,3 +214,29 @@ class BaseTeacher(Component):
         if not isinstance(space, cls.spaces):
             return None
         return cls(space, seed=seed)
+
+
+def _check_extends(old: Space, new: Space) -> int:
+    """How many tasks ``new`` adds to ``old``; a ValidationError unless it extends it."""
+    if not isinstance(old, Discrete) or not isinstance(new, Discrete):
+        raise ValidationError(
+            "grown",
+            [f"only Discrete task spaces grow, got {type(old).__name__} -> {type(new).__name__}"],
+        )
+    if new.n < old.n or list(new.names[: old.n]) != list(old.names):
+        raise ValidationError(
+            "grown",
+            ["the new space must keep every task of the current one, in order, and add after"],
+        )
+    return new.n - old.n
+
+
+def _with_space(config: Any, old: Mapping[str, Any], new: Mapping[str, Any]) -> Any:
+    """``config`` with every nested ``{"__space__": old}`` replaced by ``new``."""
+    if isinstance(config, dict):
+        if "__space__" in config and config["__space__"] == old:
+            return {**config, "__space__": dict(new)}
+        return {k: _with_space(v, old, new) for k, v in config.items()}
+    if isinstance(config, list):
+        return [_with_space(v, old, new) for v in config]
+    return config

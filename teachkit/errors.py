@@ -76,3 +76,8 @@ class ReplayMismatchWarning(UserWarning):
     state may differ from the state it had originally, usually because the teacher's code
     or hyperparameters changed since the log was written.
     """
+
+
+class ReadOnlyTeacherError(TeachkitError, AttributeError):
+    """An attempt to change a curriculum's teacher through ``curriculum.teacher``, which would
+    make it differ from the log; the message says what to do instead."""

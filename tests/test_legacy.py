@@ -17,6 +17,7 @@ import pytest
 
 import teachkit as tk
 from teachkit._legacy import upgrade_config
+from teachkit.cli import main
 from teachkit.errors import ReplayMismatchWarning
 
 FIXTURES = Path(__file__).parent / "fixtures" / "legacy"
@@ -27,7 +28,10 @@ GOLDEN = json.loads((FIXTURES / "v0_1_0_next.json").read_text())
 def legacy_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("legacy") / "v0_1_0.db"
     shutil.copy(FIXTURES / "v0_1_0.db", path)
-    return f"sqlite:///{path}"
+    url = f"sqlite:///{path}"
+    # its schema is revision 0001: upgrade it as the error tells a user to
+    assert main(["storage", "upgrade", url]) == 0
+    return url
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN["next"]))

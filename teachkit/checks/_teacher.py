@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -82,7 +83,12 @@ def check_teacher(teacher: BaseTeacher, *, rounds: int = 24, seed: int = 0) -> N
       through makes exactly the same later choices (through the byte codec too);
     * curricula: a curriculum reloaded from its log makes the same next choices;
     * bad input: wrong learner ids, ``n < 1``, tasks outside the space and non-events are
-      rejected with a ValidationError.
+      rejected with a ValidationError;
+    * a growing item bank (Discrete spaces with named tasks, unless the teacher declares
+      ``grows = False``): a curriculum adds tasks and
+      retires some; the teacher moves onto the new space deterministically (two
+      curricula grown alike end alike, and a reload from the log matches), hands out only
+      tasks of the new space and never a retired one.
 
     Raises:
         TeacherCheckError: listing every failed check.
@@ -116,6 +122,9 @@ def check_teacher(teacher: BaseTeacher, *, rounds: int = 24, seed: int = 0) -> N
     check("state round trip", lambda: _check_state(fresh, script))
     check("curriculum reload", lambda: _check_curriculum(fresh, script))
     check("bad input", lambda: _check_bad_input(fresh()))
+    space = teacher.space
+    if isinstance(space, Discrete) and not space.counted and teacher.grows:
+        check("growing item bank", lambda: _check_growth(fresh, script))
     if failures:
         lines = "\n".join(f"  - {f}" for f in failures)
         raise TeacherCheckError(
@@ -195,6 +204,84 @@ def _check_curriculum(fresh: Callable[[], BaseTeacher], script: _Script) -> None
         got = loaded.ask_many(lid, 2).encoded
         assert np.array_equal(got, expected.ask_encoded(lid, 2)), (
             "a reloaded curriculum chose differently from the running one"
+        )
+
+
+def _growth_args(space: Discrete) -> dict[str, Any]:
+    """Two new tasks: one on an existing skill, one on a new skill that needs an old one."""
+    new = ["⊕ grown-a", "⊕ grown-b"]
+    args: dict[str, Any] = {"tasks": new}
+    if space.tagged:
+        first = space.skill_names[0]
+        args["skills"] = {new[0]: [first], new[1]: ["⊕ grown-skill"]}
+        if space.prerequisite_level == "skills":
+            args["prerequisites"] = {"⊕ grown-skill": [first]}
+    if space.prerequisite_level == "tasks" or (not space.tagged and space.prerequisites):
+        args["prerequisites"] = {new[1]: [space.names[0]]}
+    return args
+
+
+def _grown_curriculum(fresh: Callable[[], BaseTeacher], script: _Script) -> tuple[Any, list[str]]:
+    from teachkit.curriculum import Curriculum
+
+    ticks = iter(range(10**9))
+
+    def clock() -> datetime:  # the same times in both runs: outcomes carry the clock's time
+        return datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=30 * next(ticks))
+
+    cur = Curriculum(fresh(), snapshot_every=5, clock=clock)
+    rng = np.random.default_rng(script.seed)
+
+    def rounds(k: int) -> list[str]:
+        asked: list[str] = []
+        for _ in range(k):
+            for lid in script.learners:
+                batch = cur.ask_many(lid, 2)
+                asked += [str(t) for t in batch.tasks]
+                cur.tell_many(
+                    batch,
+                    OutcomeBatch(
+                        score=rng.random(2),
+                        reward=rng.normal(size=2),
+                        rewards=(rng.random((2, script.group)) < 0.5).astype(np.float64),
+                    ),
+                )
+        return asked
+
+    rounds(4)
+    space = cur.space
+    args = _growth_args(space)
+    grown = cur.add_tasks(args.pop("tasks"), **args)
+    asked = rounds(4)
+    retired = [grown.names[0], grown.names[-2]]
+    cur.retire_tasks(retired)
+    asked_after = rounds(6)
+    bad = sorted(set(asked_after) & set(retired))
+    assert not bad, f"handed out retired tasks {bad}"
+    outside = sorted(set(asked + asked_after) - set(grown.names))
+    assert not outside, f"handed out tasks outside the grown space: {outside}"
+    return cur, asked + asked_after
+
+
+def _check_growth(fresh: Callable[[], BaseTeacher], script: _Script) -> None:
+    from teachkit.curriculum import Curriculum
+
+    cur, asked = _grown_curriculum(fresh, script)
+    twin, twin_asked = _grown_curriculum(fresh, script)
+    assert asked == twin_asked, "two curricula grown alike chose differently"
+    for lid in script.learners:
+        assert cur.peek(lid, 3) == twin.peek(lid, 3), (
+            "two curricula grown alike would choose differently next"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ReplayMismatchWarning)
+        loaded = Curriculum.load(cur.storage, cur.name)
+    assert loaded.teacher.state_bytes() == cur.teacher.state_bytes(), (
+        "a curriculum reloaded after growing holds another teacher state"
+    )
+    for lid in script.learners:
+        assert loaded.peek(lid, 3) == cur.peek(lid, 3), (
+            "a curriculum reloaded after growing would choose differently"
         )
 
 

@@ -19,6 +19,8 @@ COMMANDS = {
     "bench": "teachkit.cli._bench",
     "fit": "teachkit.cli._fit",
     "storage": "teachkit.cli._storage",
+    "serve": "teachkit.cli._serve",
+    "keys": "teachkit.cli._keys",
 }
 """Command name -> module, in the order ``teachkit --help`` lists them."""
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import logging
 import threading
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +22,18 @@ from teachkit._time import from_timestamp, utcnow
 from teachkit._validation import check_learner_id, check_positive_int, preview
 from teachkit._version import __version__
 from teachkit.curriculum._assignments import AssignmentBatch
+from teachkit.curriculum._bank import change_space, task_names
+from teachkit.curriculum._diff import config_differences
+from teachkit.curriculum._op import OpContext
+from teachkit.curriculum._requests import (
+    PRUNE_EVERY,
+    REQUEST_TTL,
+    check_request_id,
+    fingerprint,
+    first_answer,
+    outcome_columns,
+)
+from teachkit.curriculum._view import TeacherView, unwrap
 from teachkit.errors import (
     AssignmentFinishedError,
     CurriculumExistsError,
@@ -29,7 +43,15 @@ from teachkit.errors import (
 )
 from teachkit.spaces import Discrete
 from teachkit.storages import BaseStorage, get_storage
-from teachkit.storages._base import TOLD, AskOp, CurriculumInfo, Op, StoredAssignment, Transaction
+from teachkit.storages._base import (
+    TOLD,
+    AskOp,
+    ChangeOp,
+    CurriculumInfo,
+    Op,
+    StoredAssignment,
+    Transaction,
+)
 
 log = logging.getLogger("teachkit")
 
@@ -57,7 +79,8 @@ class Curriculum:
             through :meth:`assignments`.
         clock: returns the current time (timezone-aware); for tests and simulations.
         load_if_exists: if a curriculum of that name exists, load it instead of failing
-            (its stored teacher must have the same configuration as ``teacher``).
+            (its stored teacher must have the same configuration as ``teacher``, as it was
+            created or as it is now; the error names what differs).
 
     Example:
         >>> import teachkit as tk
@@ -85,6 +108,8 @@ class Curriculum:
                 "Curriculum",
                 [f"teacher: expected a teachkit teacher, got {type(teacher).__name__}"],
             )
+        if unwrap(teacher) is not teacher:  # another curriculum's teacher: take a copy
+            teacher = teacher.copy()  # type: ignore[attr-defined]
         _check_name(name)
         _check_lease(lease)
         check_positive_int("snapshot_every", snapshot_every)
@@ -101,11 +126,15 @@ class Curriculum:
             if not load_if_exists:
                 raise
             existing = store.get_curriculum(name)
-            if upgrade_config(existing.config["teacher"]) != config["teacher"]:
+            created = upgrade_config(existing.config["teacher"])
+            change = store.latest_change(existing.id)
+            current = created if change is None else change.config
+            if config["teacher"] not in (created, current):
+                differences = "; ".join(config_differences(current, config["teacher"]))
                 raise CurriculumExistsError(
                     f"a curriculum named {name!r} exists in {store.url} with a different "
-                    f"teacher ({existing.config['teacher']['class']}); load it with "
-                    "Curriculum.load(storage, name) or choose another name"
+                    f"teacher ({differences}); load it with Curriculum.load(storage, name) "
+                    "or choose another name"
                 ) from None
             loaded = Curriculum.load(store, name, on_abandon=on_abandon, clock=clock)
             self.__dict__.update(loaded.__dict__)
@@ -169,8 +198,15 @@ class Curriculum:
 
     @property
     def teacher(self) -> BaseTeacher:
-        """The live teacher (read it, don't tell it directly: tells belong in the log)."""
-        return self._teacher
+        """The teacher, as a read-only :class:`~teachkit.curriculum.TeacherView`.
+
+        Read anything from it; what would change it behind the log (``ask``, ``tell``,
+        loading a state) raises :class:`~teachkit.errors.ReadOnlyTeacherError`. Use
+        :meth:`peek` to preview choices and ``curriculum.teacher.copy()`` for a teacher of
+        your own. It reflects the ops this handle has applied; :meth:`refresh` first to
+        see other processes' ops.
+        """
+        return TeacherView(self._teacher)  # type: ignore[return-value]
 
     @property
     def space(self) -> Any:
@@ -181,6 +217,11 @@ class Curriculum:
     def storage(self) -> BaseStorage:
         """The storage holding the log, assignments and snapshots."""
         return self._storage
+
+    @property
+    def storage_id(self) -> int:
+        """The curriculum's id in its storage (what the storage's methods take)."""
+        return self._info.id
 
     @property
     def ops(self) -> int:
@@ -194,26 +235,42 @@ class Curriculum:
         )
 
     # -- asking ---------------------------------------------------------------------------
-    def ask(self, learner_id: str) -> Assignment:
-        """Hand ``learner_id`` one task chosen by the teacher."""
+    def ask(self, learner_id: str, *, request_id: str | None = None) -> Assignment:
+        """Hand ``learner_id`` one task chosen by the teacher.
+
+        With a ``request_id``, the ask happens once: asking again with the same id (a
+        retry after a timeout, from any process) returns the same assignment.
+        """
         check_learner_id(learner_id)
         now_dt = self._now()
         now = now_dt.timestamp()
         expires = None if self._lease is None else now + self._lease
-        with _Op(self, now) as tx:
+        digest = ""
+        if request_id is not None:
+            check_request_id(request_id)
+            digest = fingerprint("ask", learner_id)
+        with OpContext(self, now) as tx:
+            if request_id is not None and (found := tx.find_request(request_id)) is not None:
+                return Assignment.from_dict(first_answer(found, digest, request_id, "ask"))
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, 1)
             texts = self._space.to_text(encoded)
             seq, first = tx.append_ask(learner_id, texts, now, expires)
+            self._applied = seq  # under the lock: another thread's op must not replay it
+            assignment = Assignment(
+                id=first,
+                learner_id=learner_id,
+                task=texts[0]
+                if isinstance(self._space, Discrete)
+                else self._space.decode(encoded)[0],
+                created=now_dt,
+                expires=None if expires is None else from_timestamp(expires),
+                curriculum=self.name,
+            )
+            if request_id is not None:
+                self._remember(tx, request_id, seq, digest, assignment.to_dict(), now)
         self._done(seq)
-        return Assignment(
-            id=first,
-            learner_id=learner_id,
-            task=texts[0] if isinstance(self._space, Discrete) else self._space.decode(encoded)[0],
-            created=now_dt,
-            expires=None if expires is None else from_timestamp(expires),
-            curriculum=self.name,
-        )
+        return assignment
 
     def ask_many(self, learner_id: str, n: int) -> AssignmentBatch:
         """Hand ``learner_id`` ``n`` tasks at once (one op; the fast path for machines)."""
@@ -222,11 +279,12 @@ class Curriculum:
         now_dt = self._now()
         now = now_dt.timestamp()
         expires = None if self._lease is None else now + self._lease
-        with _Op(self, now) as tx:
+        with OpContext(self, now) as tx:
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, n)
             texts = self._space.to_text(encoded)
             seq, first = tx.append_ask(learner_id, texts, now, expires)
+            self._applied = seq  # under the lock: another thread's op must not replay it
         self._done(seq)
         return AssignmentBatch(
             curriculum=self.name,
@@ -241,13 +299,20 @@ class Curriculum:
 
     # -- telling --------------------------------------------------------------------------
     def tell(
-        self, assignment: Assignment | int, outcome: Outcome, *, skip_if_finished: bool = False
+        self,
+        assignment: Assignment | int,
+        outcome: Outcome,
+        *,
+        skip_if_finished: bool = False,
+        request_id: str | None = None,
     ) -> Event | None:
         """Record the outcome of an assignment (or of its id, from another process).
 
         Returns the recorded Event, or None when the assignment was already told and
         ``skip_if_finished`` is set. Raises UnknownAssignmentError for an id this
         curriculum never handed out and AssignmentFinishedError for one already told.
+        With a ``request_id``, telling again with the same id returns the first Event
+        instead of raising (a retry whose first try did get through).
         """
         if not isinstance(outcome, Outcome):
             raise ValidationError(
@@ -264,7 +329,13 @@ class Curriculum:
             aid = int(self._ids([assignment], "tell")[0])
         now = self._now().timestamp()
         when = now if outcome.time is None else outcome.time.timestamp()
-        with _Op(self, now) as tx:
+        digest = ""
+        if request_id is not None:
+            check_request_id(request_id)
+            digest = fingerprint("tell", [aid, outcome.to_dict()])
+        with OpContext(self, now) as tx:
+            if request_id is not None and (prior := tx.find_request(request_id)) is not None:
+                return Event.from_dict(first_answer(prior, digest, request_id, "tell"))
             found = tx.lookup(np.array([aid]))
             status = int(found.status[0])
             if status < 0:
@@ -281,11 +352,15 @@ class Curriculum:
             )
             self._teacher.validate(batch)
             seq = tx.append_tell(batch, [text])
+            self._applied = seq  # under the lock: another thread's op must not replay it
             self._mutating = True
             self._teacher._learn(batch)
+            task = text if isinstance(self._space, Discrete) else self._space.decode(encoded)[0]
+            event = Event(learner, task, outcome, from_timestamp(when), aid)
+            if request_id is not None:
+                self._remember(tx, request_id, seq, digest, event.to_dict(), now)
         self._done(seq)
-        task = text if isinstance(self._space, Discrete) else self._space.decode(encoded)[0]
-        return Event(learner, task, outcome, from_timestamp(when), aid)
+        return event
 
     def tell_many(
         self,
@@ -342,31 +417,84 @@ class Curriculum:
         batch = self._tell(ids, outs, skip_if_finished, known)
         return 0 if batch is None else len(batch)
 
-    def record(self, learner_id: str, task: Task, outcome: Outcome) -> Event:
+    def record(
+        self, learner_id: str, task: Task, outcome: Outcome, *, request_id: str | None = None
+    ) -> Event:
         """Record an outcome on a task the curriculum did not assign (self-chosen practice,
-        an imported history); the teacher learns from it like any other."""
+        an imported history); the teacher learns from it like any other. A repeat with the
+        same ``request_id`` returns the first Event and records nothing."""
         check_learner_id(learner_id)
         if not isinstance(outcome, Outcome):
             raise ValidationError(
                 "record", [f"outcome: expected an Outcome, got {type(outcome).__name__}"]
             )
-        encoded = self._space.encode([task])
+        events = self.record_many([learner_id], [task], [outcome], request_id=request_id)
+        return events[0]
+
+    def record_many(
+        self,
+        learner_ids: Sequence[str],
+        tasks: Sequence[Task],
+        outcomes: Sequence[Outcome] | OutcomeBatch,
+        *,
+        request_id: str | None = None,
+    ) -> list[Event]:
+        """Record outcomes on tasks the curriculum did not assign, as one op (an imported
+        log, in the order given). Everything is checked before anything is written. A
+        repeat with the same ``request_id`` returns the first Events and records nothing."""
+        ids = list(learner_ids)
+        for lid in dict.fromkeys(ids):
+            check_learner_id(lid)
+        outs = outcomes if isinstance(outcomes, OutcomeBatch) else None
+        if not isinstance(outcomes, OutcomeBatch):
+            listed = list(outcomes)
+            bad = [i for i, o in enumerate(listed) if not isinstance(o, Outcome)]
+            if bad:
+                raise ValidationError(
+                    "record_many",
+                    [
+                        f"expected Outcome objects, got {type(listed[bad[0]]).__name__} at {preview(bad)}"
+                    ],
+                )
+            outs = OutcomeBatch.from_outcomes(listed) if listed else None
+        n = len(ids)
+        if len(tasks) != n or (outs is not None and len(outs) != n) or (outs is None and n):
+            raise ValidationError(
+                "record_many",
+                [
+                    f"expected as many tasks and outcomes as learner ids ({n}), got "
+                    f"{len(tasks)} tasks and {0 if outs is None else len(outs)} outcomes"
+                ],
+            )
+        if not n or outs is None:
+            return []
         now = self._now().timestamp()
-        outs = OutcomeBatch.from_outcomes([outcome])
-        batch = EventBatch.build(
-            learner_ids=[learner_id],
-            tasks=encoded,
-            outcomes=outs,
-            times=outs.resolve_times(now),
-            assignment_ids=[-1],
-        )
-        self._teacher.validate(batch)
-        with _Op(self, now) as tx:
+        digest = ""
+        if request_id is not None:
+            check_request_id(request_id)
+            digest = fingerprint("record", [ids, [str(t) for t in tasks], outcome_columns(outs)])
+        with OpContext(self, now) as tx:
+            if request_id is not None and (prior := tx.find_request(request_id)) is not None:
+                answer = first_answer(prior, digest, request_id, "record")
+                return [Event.from_dict(e) for e in answer]
+            encoded = self._space.encode(list(tasks))
+            batch = EventBatch.build(
+                learner_ids=ids,
+                tasks=encoded,
+                outcomes=outs,
+                times=outs.resolve_times(now),
+                assignment_ids=np.full(n, -1, dtype=np.int64),
+            )
+            self._teacher.validate(batch)
             seq = tx.append_tell(batch, self._space.to_text(encoded))
+            self._applied = seq  # under the lock: another thread's op must not replay it
             self._mutating = True
             self._teacher._learn(batch)
+            events = batch.events(self._space)
+            if request_id is not None:
+                self._remember(tx, request_id, seq, digest, [e.to_dict() for e in events], now)
         self._done(seq)
-        return batch.events(self._space)[0]
+        return events
 
     def _ids(self, targets: Any, where: str) -> np.ndarray:
         if isinstance(targets, AssignmentBatch):
@@ -426,7 +554,7 @@ class Curriculum:
         """Record outcomes for assignment ids. ``known`` is the batch this curriculum
         handed out for exactly these ids: its learner and tasks need no lookup."""
         now = self._now().timestamp()
-        with _Op(self, now) as tx:
+        with OpContext(self, now) as tx:
             if known is not None:
                 status = tx.statuses(ids)
             else:
@@ -462,6 +590,7 @@ class Curriculum:
                 texts = [t for t, k in zip(texts, keep.tolist()) if k]
             self._teacher.validate(batch)
             seq = tx.append_tell(batch, texts)
+            self._applied = seq  # under the lock: another thread's op must not replay it
             self._mutating = True
             self._teacher._learn(batch)
         self._done(seq)
@@ -472,7 +601,7 @@ class Curriculum:
         """Abandon every open assignment whose lease has ended; report and return them."""
         now = self._now().timestamp()
         self._next_expiry_check = float("-inf")
-        with _Op(self, now):
+        with OpContext(self, now):
             pass
         return self._last_abandoned
 
@@ -526,6 +655,111 @@ class Curriculum:
             )
         return self._assignment(row), STATUS_NAMES[row.status]
 
+    # -- current reads ----------------------------------------------------------------------
+    def refresh(self) -> int:
+        """Catch up with the ops other processes (or other handles) committed since this
+        handle last looked; returns how many it applied.
+
+        Ops catch up by themselves, so this matters before reads: :meth:`peek`,
+        :meth:`mastery` and reads of :attr:`teacher` that must see every process's work.
+        When nothing changed it costs one indexed read.
+        """
+        with self._lock:
+            if self._stale:
+                self._reload()
+            if self._storage.last_seq(self._info.id) <= self._applied:
+                return 0
+            before = self._applied
+            self._replay(self._storage.read_ops(self._info.id, after=self._applied))
+            return self._applied - before
+
+    def peek(self, learner_id: str, n: int = 1) -> list[Task]:
+        """The tasks ``ask`` (``n=1``) or ``ask_many(learner_id, n)`` would hand out now,
+        with no other op in between, without writing anything or changing the teacher.
+
+        It catches up with other processes first (:meth:`refresh`), then asks a copy of
+        the teacher.
+        """
+        check_learner_id(learner_id)
+        n = check_positive_int("n", n)
+        with self._lock:
+            self.refresh()
+            twin = copy.deepcopy(self._teacher)
+        return list(twin.space.decode(twin.ask_encoded(learner_id, n)))
+
+    def mastery(self, learner_id: str, *, refresh: bool = True) -> dict[str, float] | None:
+        """How well the teacher believes ``learner_id`` knows each skill, after catching up
+        with other processes: ``{skill: probability}``, or None for a teacher that keeps
+        no learner model (see :meth:`BaseTeacher.mastery`). ``refresh=False`` reads the
+        teacher as this handle's last op left it (right after a tell, say)."""
+        check_learner_id(learner_id)
+        with self._lock:
+            if refresh:
+                self.refresh()
+            return self._teacher.mastery(learner_id)
+
+    def due_reviews(self, learner_id: str, *, refresh: bool = True) -> list[str]:
+        """Skills the teacher would have ``learner_id`` review now, after catching up with
+        other processes unless ``refresh=False`` (see :meth:`BaseTeacher.due_reviews`)."""
+        check_learner_id(learner_id)
+        with self._lock:
+            if refresh:
+                self.refresh()
+            return self._teacher.due_reviews(learner_id)
+
+    # -- a growing item bank ------------------------------------------------------------------
+    def add_tasks(
+        self,
+        tasks: Sequence[str],
+        *,
+        skills: Mapping[str, Sequence[str] | str] | None = None,
+        prerequisites: Mapping[str, Sequence[str]] | None = None,
+    ) -> Discrete:
+        """Add tasks to the curriculum's Discrete space, as one op of its log.
+
+        The existing tasks keep their place, the teacher moves onto the grown space
+        (:meth:`BaseTeacher.grown`) knowing what it knew, and every process sharing the
+        curriculum follows at its next op. Arguments as :meth:`Discrete.with_tasks`.
+        Returns the new space.
+
+        Example:
+            >>> import teachkit as tk
+            >>> cur = tk.Curriculum(tk.teachers.Uniform(tk.spaces.Discrete(["a", "b"]), seed=0))
+            >>> cur.add_tasks(["c"]).names
+            ('a', 'b', 'c')
+        """
+        return change_space(
+            self,
+            "add_tasks",
+            lambda space: space.with_tasks(tasks, skills=skills, prerequisites=prerequisites),
+        )
+
+    def retire_tasks(self, tasks: Sequence[str]) -> Discrete:
+        """Stop handing out ``tasks`` (one op). They stay in the space: answers already
+        given still count, and late outcomes are still recorded. Returns the new space."""
+        names = task_names("retire_tasks", tasks)
+        return change_space(
+            self, "retire_tasks", lambda space: space.with_retired([*space.retired, *names])
+        )
+
+    def restore_tasks(self, tasks: Sequence[str]) -> Discrete:
+        """Hand out retired ``tasks`` again (one op). Returns the new space."""
+        names = set(task_names("restore_tasks", tasks))
+
+        def restore(space: Discrete) -> Discrete:
+            for name in names:
+                space.index(name)  # an unknown name is an error, a retired one fine
+            return space.with_retired([t for t in space.retired if t not in names])
+
+        return change_space(self, "restore_tasks", restore)
+
+    def _remember(
+        self, tx: Transaction, request_id: str, seq: int, digest: str, answer: Any, now: float
+    ) -> None:
+        tx.put_request(request_id, seq, digest, json.dumps(answer), now)
+        if seq % PRUNE_EVERY == 0:
+            tx.prune_requests(now - REQUEST_TTL.total_seconds())
+
     # -- the op machinery -----------------------------------------------------------------
     def _now(self) -> datetime:
         now = self._clock()
@@ -534,7 +768,8 @@ class Curriculum:
         return now
 
     def _done(self, seq: int) -> None:
-        self._applied = seq
+        # ``_applied`` moved under the lock, with the op; set here, after the lock is
+        # released, it could go back past another thread's op, which would then replay
         if seq - self._last_snapshot >= self._snapshot_every:
             self.snapshot()
 
@@ -546,9 +781,14 @@ class Curriculum:
 
     def _reload(self) -> None:
         stored = self._info.config["teacher"]
+        seq, blob = self._storage.latest_snapshot(self._info.id)
+        change = self._storage.latest_change(self._info.id)
+        if change is not None:  # snapshots after a change are of the changed teacher
+            stored = change.config
+            if change.seq >= seq:
+                seq, blob = change.seq, change.state
         fresh = BaseTeacher.from_config(upgrade_config(stored))
         assert isinstance(fresh, BaseTeacher)
-        seq, blob = self._storage.latest_snapshot(self._info.id)
         fresh.load_state_dict(upgrade_state(stored, _codec.loads(blob)))
         self._teacher = fresh
         self._space = fresh.space
@@ -571,6 +811,11 @@ class Curriculum:
                         ReplayMismatchWarning,
                         stacklevel=3,
                     )
+            elif isinstance(op, ChangeOp):
+                changed = BaseTeacher.from_config(op.config)
+                assert isinstance(changed, BaseTeacher)
+                changed.load_state_bytes(op.state)
+                self._teacher, self._space = changed, changed.space
             else:
                 self._teacher._learn(op.to_batch(self._space))
             self._applied = op.seq
@@ -584,64 +829,6 @@ class Curriculum:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-class _Op:
-    """One op of a curriculum, as a context manager around a storage transaction.
-
-    On enter: take the curriculum's lock, rebuild a stale teacher, catch up on ops other
-    handles wrote, abandon expired assignments. On exit: commit (or roll back), and if
-    the teacher moved but the op was not stored, mark it stale so the next op rebuilds
-    it from the log. A class, not a generator: this runs twice per ask+tell.
-    """
-
-    __slots__ = ("_abandoned", "_cur", "_now", "_tx")
-
-    def __init__(self, cur: Curriculum, now: float) -> None:
-        self._cur = cur
-        self._now = now
-
-    def __enter__(self) -> Transaction:
-        cur = self._cur
-        cur._lock.acquire()
-        try:
-            if cur._stale:
-                cur._reload()
-            cur._mutating = False
-            cur._last_abandoned = []
-            self._abandoned: list[StoredAssignment] = []
-            self._tx = cur._storage.transaction(cur._info.id)
-            tx = self._tx.__enter__()
-            try:
-                if tx.last_seq > cur._applied:
-                    cur._replay(tx.read_ops(cur._applied))
-                if cur._lease is not None and self._now >= cur._next_expiry_check:
-                    self._abandoned = tx.abandon_expired(self._now)
-                    cur._next_expiry_check = self._now + min(1.0, cur._lease / 10)
-            except BaseException as exc:
-                self._tx.__exit__(type(exc), exc, exc.__traceback__)
-                raise
-            return tx
-        except BaseException:
-            cur._lock.release()
-            raise
-
-    def __exit__(self, kind: Any, value: Any, tb: Any) -> None:
-        cur = self._cur
-        try:
-            self._tx.__exit__(kind, value, tb)
-        except BaseException:
-            if cur._mutating:
-                cur._stale = True
-            raise
-        else:
-            if kind is not None and cur._mutating:
-                cur._stale = True  # the teacher moved but the op was not stored
-        finally:
-            cur._mutating = False
-            cur._lock.release()
-        if kind is None:
-            cur._report_abandoned(self._abandoned)
 
 
 def _check_name(name: Any) -> None:

@@ -105,6 +105,8 @@ class Oracle(BaseTeacher):
         seed: seeds the oracle's own draws (ties, points inside a cell), if it has any.
     """
 
+    grows = False  # its space is the simulator's, which does not change
+
     def __init__(self, space: Space, *, simulator: Simulator, seed: int | None = None) -> None:
         super().__init__(space, seed=seed)
         name = type(self).__name__

@@ -59,6 +59,9 @@ class Discrete(Space):
             skills when ``skills`` are given and every name is a skill. Unknown names and
             cycles are rejected.
         prerequisite_level: force ``"tasks"`` or ``"skills"`` instead of inferring it.
+        retired: tasks no longer handed out. They stay in the space, so answers already
+            given to them still count, but teachers never ask for them (see
+            :meth:`with_retired`; a curriculum retires tasks with ``retire_tasks``).
 
     Example:
         >>> space = Discrete(["add", "sub", "mul"], prerequisites={"mul": ["add"]})
@@ -77,6 +80,7 @@ class Discrete(Space):
         skills: Mapping[str, Sequence[str] | str] | Sequence[Sequence[str] | str] | None = None,
         prerequisites: Mapping[str, Sequence[str]] | None = None,
         prerequisite_level: Literal["tasks", "skills"] | None = None,
+        retired: Sequence[str] = (),
     ) -> None:
         subject = "Discrete space"
         self._counted = False
@@ -116,6 +120,29 @@ class Discrete(Space):
             )
         elif prerequisites is not None and not isinstance(prerequisites, Mapping):
             normalize_prerequisites(prerequisites, [], kind="task", subject=subject)
+        self._retired, self.retired_mask = self._check_retired(subject, retired)
+
+    def _check_retired(
+        self, subject: str, retired: Any
+    ) -> tuple[tuple[str, ...], np.ndarray | None]:
+        if isinstance(retired, str) or not isinstance(retired, Sequence | set | frozenset):
+            raise ValidationError(
+                subject, [f"retired: expected a list of task names, got {type(retired).__name__}"]
+            )
+        names = tuple(dict.fromkeys(retired))
+        if not names:
+            return (), None
+        unknown = [self._unknown(n) for n in names if self._lookup(n) is None]
+        if unknown:
+            raise ValidationError(subject, [f"retired: {u}" for u in unknown])
+        mask = np.zeros(self.n, dtype=bool)
+        mask[[self.index(n) for n in names]] = True
+        if mask.all():
+            raise ValidationError(
+                subject, ["retired: at least one task must stay active, got every task retired"]
+            )
+        mask.setflags(write=False)
+        return tuple(n for n in self._names if mask[self.index(n)]), mask
 
     @staticmethod
     def _check_names(subject: str, tasks: Any) -> tuple[str, ...]:
@@ -198,6 +225,23 @@ class Discrete(Space):
 
     def __len__(self) -> int:
         return len(self._names)
+
+    @property
+    def counted(self) -> bool:
+        """Whether the tasks are a count (names ``"0"`` .. ``"n-1"``), which cannot grow."""
+        return self._counted
+
+    @property
+    def retired(self) -> tuple[str, ...]:
+        """Tasks no longer handed out (they still decode, and answers to them still count)."""
+        return self._retired
+
+    @property
+    def active(self) -> np.ndarray:
+        """Indices of the tasks teachers may hand out (every task unless some are retired)."""
+        if self.retired_mask is None:
+            return np.arange(self.n, dtype=np.int64)
+        return np.flatnonzero(~self.retired_mask)
 
     def index(self, name: str) -> int:
         """Position of a task name; raises ValidationError with a suggestion if unknown."""
@@ -335,7 +379,81 @@ class Discrete(Space):
     def sample_encoded(self, rng: np.random.Generator, n: int) -> np.ndarray:
         # floor(U * n) with U uniform on [0, 1): uniform over 0..n-1 (bias below n / 2**53)
         # and several times cheaper than Generator.integers for the small n of one ask.
+        if self.retired_mask is not None:
+            active = self.active
+            return active[(rng.random(n) * len(active)).astype(np.int64)]
         return (rng.random(n) * self.n).astype(np.int64)
+
+    # -- a growing item bank ----------------------------------------------------------------------
+    def with_tasks(
+        self,
+        tasks: Sequence[str],
+        *,
+        skills: Mapping[str, Sequence[str] | str] | None = None,
+        prerequisites: Mapping[str, Sequence[str]] | None = None,
+    ) -> Discrete:
+        """This space with ``tasks`` added after the existing ones (which keep their place).
+
+        Args:
+            tasks: new task names.
+            skills: ``{new task: [skill, ...]}``, required when this space is tagged (new
+                skills may appear); not allowed when it is not.
+            prerequisites: entries to add to the prerequisite graph (``{node: [...]}``, at
+                the space's level; a node's list is merged with the one it has).
+
+        Example:
+            >>> space = Discrete(["a", "b"], prerequisites={"b": ["a"]})
+            >>> space.with_tasks(["c"], prerequisites={"c": ["b"]}).prerequisites
+            {'b': ('a',), 'c': ('b',)}
+        """
+        subject = "Discrete.with_tasks"
+        if self._counted:
+            raise ValidationError(
+                subject, [f"a counted space (tasks '0'..'{self.n - 1}') cannot take named tasks"]
+            )
+        new = self._check_names(subject, tasks)
+        clash = [t for t in new if t in self._index]  # type: ignore[operator]
+        if clash:
+            raise ValidationError(
+                subject,
+                [
+                    f"tasks already in the space: {preview(clash)}"
+                    + (" (retired ones come back with with_retired)" if self._retired else "")
+                ],
+            )
+        data = self.to_dict()
+        data["tasks"] = [*self._names, *new]
+        if self._skills is not None:
+            if skills is None:
+                raise ValidationError(
+                    subject, ["skills: this space tags its tasks, so new tasks need skills too"]
+                )
+            data["skills"] = {**data["skills"], **dict(skills)}
+        elif skills:
+            raise ValidationError(
+                subject, ["skills: this space has no skill tags; its tasks are their own skills"]
+            )
+        if prerequisites:
+            if not isinstance(prerequisites, Mapping):
+                raise ValidationError(
+                    subject,
+                    [f"prerequisites: expected a mapping, got {type(prerequisites).__name__}"],
+                )
+            merged = {k: list(v) for k, v in self._prereqs.items()}
+            for node, deps in prerequisites.items():
+                deps = [deps] if isinstance(deps, str) else list(deps)
+                merged[node] = list(dict.fromkeys([*merged.get(node, []), *deps]))
+            data["prerequisites"] = merged
+        return Discrete._from_dict(data)
+
+    def with_retired(self, retired: Sequence[str]) -> Discrete:
+        """This space with exactly ``retired`` as its retired tasks (add to :attr:`retired`
+        to retire more, remove from it to bring tasks back)."""
+        data = self.to_dict()
+        data.pop("retired", None)
+        if retired:
+            data["retired"] = list(retired)
+        return Discrete._from_dict(data)
 
     # -- serialization --------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -349,11 +467,13 @@ class Discrete(Space):
         if self._prereqs:
             data["prerequisites"] = {k: list(v) for k, v in self._prereqs.items()}
             data["prerequisite_level"] = self.prerequisite_level
+        if self._retired:
+            data["retired"] = list(self._retired)
         return data
 
     @classmethod
     def _from_dict(cls, data: Mapping[str, Any]) -> Discrete:
-        known = {"type", "n", "tasks", "skills", "prerequisites", "prerequisite_level"}
+        known = {"type", "n", "tasks", "skills", "prerequisites", "prerequisite_level", "retired"}
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValidationError(
@@ -366,6 +486,7 @@ class Discrete(Space):
             skills=data.get("skills"),
             prerequisites=data.get("prerequisites"),
             prerequisite_level=data.get("prerequisite_level"),
+            retired=data.get("retired", ()),
         )
 
     def __repr__(self) -> str:
@@ -380,4 +501,6 @@ class Discrete(Space):
             extra += f", skills={len(self.skill_names)}"
         if self._prereqs:
             extra += f", prerequisites over {self.prerequisite_level}={len(self._prereqs)}"
+        if self._retired:
+            extra += f", retired={len(self._retired)}"
         return f"Discrete({body}{extra})"

@@ -1,6 +1,7 @@
 """The storage contract: an append-only log of ops, assignments and teacher snapshots.
 
-Every ``ask`` and every ``tell`` of a curriculum is one *op* with a sequence number,
+Every ``ask``, every ``tell`` and every change of the teacher's task space (a growing item
+bank) of a curriculum is one *op* with a sequence number,
 ``1, 2, 3, ...`` without gaps, allocated inside a transaction that holds the curriculum's
 write lock. The log of ops is the source of truth: a teacher is rebuilt by loading the
 latest snapshot and replaying the ops after it, asks included (asks draw from the
@@ -11,9 +12,9 @@ A storage implements two small classes:
 * :class:`BaseStorage`: curricula (create, find, list, delete), reads of the log
   (``read_ops``, ``read_events``, assignments) and snapshots.
 * :class:`Transaction`: what happens under the lock: read the ops another process wrote
-  since this one last looked, look up assignments, append an ask or a tell, mark expired
-  assignments abandoned. Leaving the ``with`` block commits; an exception rolls back and
-  nothing is written.
+  since this one last looked, look up assignments, append an ask, a tell or a change,
+  mark expired assignments abandoned, remember request ids (idempotent ops). Leaving the
+  ``with`` block commits; an exception rolls back and nothing is written.
 
 ``teachkit.testing.storage`` holds the conformance suite every storage must pass.
 """
@@ -120,6 +121,7 @@ class EventRows:
         )
 
     def slice(self, start: int, stop: int) -> EventRows:
+        """Rows ``start:stop``."""
         return EventRows(
             seq=self.seq[start:stop],
             learner_ids=self.learner_ids[start:stop],
@@ -231,7 +233,26 @@ class TellOp:
         return f"TellOp(seq={self.seq}, events={len(self.rows)})"
 
 
-Op = AskOp | TellOp
+@dataclass(frozen=True, eq=False)
+class ChangeOp:
+    """One recorded change of the teacher's task space (tasks added or retired): the
+    teacher's configuration and state right after it."""
+
+    seq: int
+    config: dict[str, Any]
+    state: bytes
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    """What an op with a request id recorded: a repeat of the request gets ``response``."""
+
+    op_seq: int
+    fingerprint: str
+    response: str
+
+
+Op = AskOp | TellOp | ChangeOp
 
 
 class Transaction(ABC):
@@ -273,6 +294,24 @@ class Transaction(ABC):
     def abandon_expired(self, now: float) -> list[StoredAssignment]:
         """Mark open assignments whose lease ended before ``now`` abandoned; return them."""
 
+    @abstractmethod
+    def append_change(self, config: dict[str, Any], state: bytes, created: float) -> int:
+        """Record a change op (the teacher's new configuration and state); returns its seq."""
+
+    @abstractmethod
+    def find_request(self, request_id: str) -> StoredRequest | None:
+        """What the op with this request id recorded, or None if there was none."""
+
+    @abstractmethod
+    def put_request(
+        self, request_id: str, seq: int, fingerprint: str, response: str, created: float
+    ) -> None:
+        """Remember that op ``seq`` answered request ``request_id`` with ``response``."""
+
+    @abstractmethod
+    def prune_requests(self, before: float) -> int:
+        """Forget request ids recorded before ``before``; returns how many."""
+
 
 class BaseStorage(ABC):
     """Where curricula live; see the module docstring for the contract."""
@@ -311,6 +350,22 @@ class BaseStorage(ABC):
     @abstractmethod
     def read_events(self, curriculum_id: int, learner_id: str | None = None) -> EventRows:
         """All events (of one learner, if given), in order."""
+
+    @abstractmethod
+    def read_event_page(
+        self, curriculum_id: int, after: int, limit: int, learner_id: str | None = None
+    ) -> EventRows:
+        """Events of the ops with ``seq > after``, in order: at least ``limit`` rows when
+        there are that many, and always whole ops (a page ends with the last event of an op,
+        so the next page starts ``after`` its seq)."""
+
+    @abstractmethod
+    def last_seq(self, curriculum_id: int) -> int:
+        """The sequence number of the newest committed op (cheap: one row)."""
+
+    @abstractmethod
+    def latest_change(self, curriculum_id: int) -> ChangeOp | None:
+        """The newest change op, or None when the task space never changed."""
 
     @abstractmethod
     def open_assignments(

@@ -21,10 +21,12 @@ from teachkit.storages._base import (
     AskOp,
     AssignmentLookup,
     BaseStorage,
+    ChangeOp,
     CurriculumInfo,
     EventRows,
     Op,
     StoredAssignment,
+    StoredRequest,
     TellOp,
     Transaction,
 )
@@ -42,6 +44,8 @@ class _Curriculum:
     a_status: bytearray = field(default_factory=bytearray)
     leases: list[tuple[float, int]] = field(default_factory=list)  # heap of (expires, id)
     snapshots: list[tuple[int, bytes]] = field(default_factory=list)
+    requests: dict[str, tuple[StoredRequest, float]] = field(default_factory=dict)
+    last_change: ChangeOp | None = None
 
     @property
     def last_seq(self) -> int:
@@ -183,6 +187,42 @@ class _MemoryTransaction(Transaction):
             StoredAssignment(**{**cur.assignment(a).__dict__, "status": ABANDONED}) for a in found
         ]
 
+    def append_change(self, config: dict[str, Any], state: bytes, created: float) -> int:
+        self._next_seq += 1
+        op = ChangeOp(self._next_seq, config, state)
+        cur = self._cur
+
+        def apply() -> None:
+            cur.ops.append(op)
+            cur.last_change = op
+
+        self._pending.append(apply)
+        return op.seq
+
+    def find_request(self, request_id: str) -> StoredRequest | None:
+        found = self._cur.requests.get(request_id)
+        return None if found is None else found[0]
+
+    def put_request(
+        self, request_id: str, seq: int, fingerprint: str, response: str, created: float
+    ) -> None:
+        entry = (StoredRequest(seq, fingerprint, response), created)
+
+        def apply() -> None:
+            self._cur.requests[request_id] = entry
+
+        self._pending.append(apply)
+
+    def prune_requests(self, before: float) -> int:
+        old = [k for k, (_, created) in self._cur.requests.items() if created < before]
+
+        def apply() -> None:
+            for k in old:
+                self._cur.requests.pop(k, None)
+
+        self._pending.append(apply)
+        return len(old)
+
     def commit(self) -> None:
         for apply in self._pending:
             apply()
@@ -267,6 +307,34 @@ class InMemoryStorage(BaseStorage):
             return rows
         keep = [i for i, lid in enumerate(rows.learner_ids) if lid == learner_id]
         return _take(rows, keep)
+
+    def read_event_page(
+        self, curriculum_id: int, after: int, limit: int, learner_id: str | None = None
+    ) -> EventRows:
+        parts: list[EventRows] = []
+        count = 0
+        with self._lock:
+            ops = self._get(curriculum_id).ops[max(after, 0) :]
+        for op in ops:
+            if count >= limit:
+                break
+            if isinstance(op, TellOp):
+                rows = op.rows
+                if learner_id is not None:
+                    mine = [i for i, lid in enumerate(rows.learner_ids) if lid == learner_id]
+                    rows = _take(rows, mine)
+                if len(rows):
+                    parts.append(rows)
+                    count += len(rows)
+        return EventRows.concat(parts)
+
+    def last_seq(self, curriculum_id: int) -> int:
+        with self._lock:
+            return self._get(curriculum_id).last_seq
+
+    def latest_change(self, curriculum_id: int) -> ChangeOp | None:
+        with self._lock:
+            return self._get(curriculum_id).last_change
 
     def open_assignments(
         self, curriculum_id: int, learner_id: str | None = None

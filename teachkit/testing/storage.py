@@ -27,6 +27,7 @@ from teachkit.storages._base import (
     TOLD,
     AskOp,
     BaseStorage,
+    ChangeOp,
     TellOp,
 )
 
@@ -254,4 +255,94 @@ class StorageConformance:
             odd = np.arange(1, n + 1, 7)  # not contiguous: looked up in chunks
             assert tx.lookup(odd).tasks == [tasks[i - 1] for i in odd]
         ops = list(storage.read_ops(cid))
-        assert [len(op.tasks) if isinstance(op, AskOp) else len(op.rows) for op in ops] == [n, n]
+        assert [len(op.tasks) if isinstance(op, AskOp) else len(op.rows) for op in ops] == [n, n]  # type: ignore[union-attr]
+
+    # -- change ops, request ids, pages -------------------------------------------------------
+    def test_change_ops_are_logged_in_order(self, storage: BaseStorage) -> None:
+        cid = self.new(storage)
+        assert storage.latest_change(cid) is None
+        with storage.transaction(cid) as tx:
+            tx.append_ask("a", ["t1"], 1.0, None)
+        with storage.transaction(cid) as tx:
+            assert tx.append_change({"class": "X", "params": {"n": 2}}, b"grown", 2.0) == 2
+        with storage.transaction(cid) as tx:
+            tx.append_tell(*rows(["a"], ["t1"], [1]))
+        ops = list(storage.read_ops(cid))
+        assert [type(op) for op in ops] == [AskOp, ChangeOp, TellOp]
+        change = ops[1]
+        assert isinstance(change, ChangeOp)
+        assert (change.seq, change.config, change.state) == (
+            2,
+            {"class": "X", "params": {"n": 2}},
+            b"grown",
+        )
+        latest = storage.latest_change(cid)
+        assert latest is not None and (latest.seq, latest.state) == (2, b"grown")
+        assert storage.last_seq(cid) == 3
+        with storage.transaction(cid) as tx:
+            assert [type(op) for op in tx.read_ops(1)] == [ChangeOp, TellOp]
+
+    def test_a_rolled_back_change_leaves_nothing(self, storage: BaseStorage) -> None:
+        cid = self.new(storage)
+
+        def failing() -> None:
+            with storage.transaction(cid) as tx:
+                tx.append_change({}, b"x", 1.0)
+                raise KeyError("boom")
+
+        with pytest.raises(KeyError):
+            failing()
+        assert storage.latest_change(cid) is None
+        assert storage.last_seq(cid) == 0
+
+    def test_request_ids(self, storage: BaseStorage) -> None:
+        cid, other = self.new(storage), self.new(storage)
+        with storage.transaction(cid) as tx:
+            assert tx.find_request("r1") is None
+            seq, _ = tx.append_ask("a", ["t1"], 1.0, None)
+            tx.put_request("r1", seq, "f" * 64, '{"id": 1}', 100.0)
+        with storage.transaction(cid) as tx:
+            found = tx.find_request("r1")
+            assert found is not None
+            assert (found.op_seq, found.fingerprint, found.response) == (1, "f" * 64, '{"id": 1}')
+            tx.append_ask("a", ["t2"], 2.0, None)
+            tx.put_request("r2", 2, "g" * 64, "{}", 200.0)
+        with storage.transaction(other) as tx:
+            assert tx.find_request("r1") is None  # request ids are per curriculum
+
+        def failing() -> None:
+            with storage.transaction(cid) as tx:
+                tx.put_request("r3", 2, "h" * 64, "{}", 300.0)
+                raise KeyError("rolled back")
+
+        with pytest.raises(KeyError):
+            failing()
+        with storage.transaction(cid) as tx:
+            assert tx.find_request("r3") is None
+            assert tx.prune_requests(150.0) == 1
+        with storage.transaction(cid) as tx:
+            assert tx.find_request("r1") is None
+            assert tx.find_request("r2") is not None
+
+    def test_event_pages_end_on_op_boundaries(self, storage: BaseStorage) -> None:
+        cid = self.new(storage)
+        for learners in (["a"], ["b", "a", "b"], ["a"], ["b", "b"]):
+            with storage.transaction(cid) as tx:
+                n = len(learners)
+                tx.append_tell(*rows(learners, [f"t{i}" for i in range(n)], [-1] * n))
+        page = storage.read_event_page(cid, after=0, limit=2)
+        assert page.seq.tolist() == [1, 2, 2, 2]  # op 2 comes whole
+        page = storage.read_event_page(cid, after=2, limit=2)
+        assert page.seq.tolist() == [3, 4, 4]
+        assert len(storage.read_event_page(cid, after=4, limit=2)) == 0
+        mine = storage.read_event_page(cid, after=0, limit=1, learner_id="b")
+        assert (mine.seq.tolist(), mine.learner_ids) == ([2, 2], ["b", "b"])
+        assert storage.read_event_page(cid, after=0, limit=100).seq.tolist() == [
+            1,
+            2,
+            2,
+            2,
+            3,
+            4,
+            4,
+        ]

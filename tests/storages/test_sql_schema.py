@@ -59,19 +59,39 @@ def _set_revision(url: str, revision: str) -> None:
     engine.dispose()
 
 
-def test_an_older_schema_asks_for_an_upgrade(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _at_revision(url: str, revision: str) -> None:
+    from alembic import command
+
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(_migrate._alembic_config(conn), revision)  # type: ignore[arg-type]
+    engine.dispose()
+
+
+def test_an_older_schema_asks_for_an_upgrade_and_gets_it(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.db'}"
-    SQLStorage(url).close()
-    monkeypatch.setattr(_migrate, "HEAD_REVISION", "0002")
-    monkeypatch.setattr(_migrate, "known_revisions", lambda: ["0001", "0002"])
+    _at_revision(url, "0001")
+    engine = create_engine(url)
+    with engine.begin() as conn:  # a curriculum stored by a teachkit at revision 0001
+        conn.execute(
+            text(
+                "INSERT INTO teachkit_curricula (name, config, created, last_seq, "
+                "next_assignment_id) VALUES ('old', :c, 0, 0, 1)"
+            ),
+            {"c": '{"teacher": {}}'},
+        )
+    engine.dispose()
     with pytest.raises(SchemaVersionError) as info:
         SQLStorage(url)
-    assert "has teachkit schema revision 0001, but this version of teachkit needs 0002" in str(
-        info.value
+    assert (
+        f"has teachkit schema revision 0001, but this version of teachkit needs {HEAD_REVISION}"
+        in str(info.value)
     )
     assert f"teachkit storage upgrade '{url}'" in str(info.value)
+    assert main(["storage", "upgrade", url]) == 0
+    storage = SQLStorage(url)
+    assert storage.list_curricula() == ["old"]
+    storage.close()
 
 
 def test_a_newer_schema_asks_to_upgrade_teachkit(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, inspect, text
@@ -33,7 +35,7 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Bring the schema to the newest revision; returns ``(before, after)``."""
     from alembic import command
 
-    with engine.begin() as conn:
+    with schema_lock(engine) as conn:
         before = current_revision(conn)
         command.upgrade(_alembic_config(conn), "head")  # type: ignore[arg-type]
         after = current_revision(conn)
@@ -41,17 +43,49 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
     return before, after
 
 
+SCHEMA_LOCK = 0x7EAC_4B17
+"""The PostgreSQL advisory lock every teachkit process takes to create or migrate a schema."""
+
+
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that holds the database's schema lock.
+
+    Processes starting together on a fresh database (several workers, several servers)
+    would otherwise all try to create the tables: PostgreSQL then fails one of them with
+    ``UniqueViolation`` on its catalog, or ``DuplicateTable``. On PostgreSQL the lock is a
+    transaction-level advisory lock; on SQLite the transaction starts with ``BEGIN
+    IMMEDIATE``, which holds the database's write lock. Both are released at commit.
+    """
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:  # SQLStorage's begin hook starts such a transaction with BEGIN IMMEDIATE
+            conn.execution_options(teachkit_write=True)
+        with conn.begin():
+            if not sqlite:
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+            yield conn
+
+
 def create_schema(engine: Engine) -> None:
     """Create the newest schema in an empty database and record its revision.
 
     Equivalent to running every migration (a test compares the two) but without importing
-    Alembic, which makes opening a new database fast.
+    Alembic, which makes opening a new database fast. Safe when several processes start on
+    the same fresh database at once: they take :func:`schema_lock` in turn, and only the
+    first finds the database empty.
     """
+    with schema_lock(engine) as conn:
+        _create_if_empty(conn)
+
+
+def _create_if_empty(conn: Connection) -> None:
+    if current_revision(conn) is not None or inspect(conn).has_table("teachkit_curricula"):
+        return
     version = Table(VERSION_TABLE, MetaData(), Column("version_num", String(32), primary_key=True))
-    with engine.begin() as conn:
-        metadata.create_all(conn)
-        version.create(conn)
-        conn.execute(version.insert().values(version_num=HEAD_REVISION))
+    metadata.create_all(conn)
+    version.create(conn)
+    conn.execute(version.insert().values(version_num=HEAD_REVISION))
 
 
 def known_revisions() -> list[str]:
@@ -74,7 +108,11 @@ def ensure_schema(engine: Engine, url: str) -> None:
         return
     if revision is None and not has_tables:
         create_schema(engine)
-        return
+        with engine.connect() as conn:
+            revision = current_revision(conn)
+            has_tables = inspect(conn).has_table("teachkit_curricula")
+        if revision == HEAD_REVISION:
+            return
     if revision is None:
         raise SchemaVersionError(
             f"{url} has teachkit tables but no schema version; it was not created by "
@@ -93,4 +131,11 @@ def ensure_schema(engine: Engine, url: str) -> None:
     )
 
 
-__all__ = ["create_schema", "current_revision", "ensure_schema", "known_revisions", "upgrade"]
+__all__ = [
+    "create_schema",
+    "current_revision",
+    "ensure_schema",
+    "known_revisions",
+    "schema_lock",
+    "upgrade",
+]

@@ -20,9 +20,10 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0002"
 """The migration this code expects; a test checks it is Alembic's head."""
 
 VERSION_TABLE = "teachkit_alembic_version"
@@ -83,3 +84,54 @@ snapshots = Table(
     Column("created", Float, nullable=False),
     Column("state", LargeBinary, nullable=False),
 )
+
+changes = Table(
+    "teachkit_changes",
+    metadata,
+    Column("curriculum_id", Integer, primary_key=True, autoincrement=False),
+    Column("op_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("created", Float, nullable=False),
+    Column("config", Text, nullable=False),
+    Column("state", LargeBinary, nullable=False),
+)
+"""Change ops: the teacher's configuration and state after its task space changed."""
+
+requests = Table(
+    "teachkit_requests",
+    metadata,
+    Column("curriculum_id", Integer, primary_key=True, autoincrement=False),
+    Column("request_id", String(200), primary_key=True),
+    Column("op_seq", BigInteger, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("response", Text, nullable=False),
+    Column("created", Float, nullable=False),
+    Index("ix_teachkit_requests_created", "curriculum_id", "created"),
+)
+"""Request ids of idempotent ops: a repeated request gets the first answer."""
+
+api_keys = Table(
+    "teachkit_api_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant", String(64), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("admin", SmallInteger, nullable=False),
+    Column("label", String(200), nullable=True),
+    Column("created", Float, nullable=False),
+    Column("revoked", Float, nullable=True),
+)
+"""The service's API keys (``teachkit.server``): only a hash of each key is kept."""
+
+courses = Table(
+    "teachkit_courses",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("tenant", String(64), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("curriculum", String(200), nullable=False, unique=True),
+    Column("definition", Text, nullable=False),
+    Column("created", Float, nullable=False),
+    UniqueConstraint("tenant", "name", name="uq_teachkit_courses_tenant_name"),
+)
+"""The service's courses: a tenant's name for a curriculum, with its item contents."""

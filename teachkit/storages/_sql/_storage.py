@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import (
     Connection,
+    Engine,
     create_engine,
     delete,
     event,
@@ -53,16 +54,25 @@ from teachkit.storages._base import (
     AskOp,
     AssignmentLookup,
     BaseStorage,
+    ChangeOp,
     CurriculumInfo,
     EventRows,
     Op,
     StoredAssignment,
+    StoredRequest,
     TellOp,
     Transaction,
     _vectors_to_json,
 )
 from teachkit.storages._sql._migrate import ensure_schema
-from teachkit.storages._sql._schema import assignments, curricula, events, snapshots
+from teachkit.storages._sql._schema import (
+    assignments,
+    changes,
+    curricula,
+    events,
+    requests,
+    snapshots,
+)
 
 PAGE = 50_000
 _MAX_POS = 2**31 - 1
@@ -141,6 +151,9 @@ class SQLStorage(BaseStorage):
         self._engine = create_engine(parsed, **kwargs)
         if self._sqlite:
             self._install_sqlite_hooks(synchronous.upper(), busy_timeout, parsed.database)
+        self._last_seq_sql = "SELECT last_seq FROM teachkit_curricula WHERE id = " + (
+            "?" if self._sqlite else "%s"
+        )
         self._lock_sql = (
             "SELECT last_seq, next_assignment_id FROM teachkit_curricula WHERE id = "
             + ("?" if self._sqlite else "%s FOR UPDATE")
@@ -150,6 +163,17 @@ class SQLStorage(BaseStorage):
         except OperationalError as exc:
             self._engine.dispose()
             raise StorageError(f"cannot open {self.url}: {exc.orig}") from None
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for tables that live beside teachkit's, such as the
+        service's API keys)."""
+        return self._engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the database is SQLite (else PostgreSQL)."""
+        return self._sqlite
 
     def _install_sqlite_hooks(
         self, synchronous: str, busy_timeout: float, database: str | None
@@ -161,10 +185,10 @@ class SQLStorage(BaseStorage):
             # Let SQLAlchemy's begin hook, not pysqlite, decide how transactions start.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            if file_backed:
-                cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+            if file_backed:
+                _switch_to_wal(cur, busy_timeout)
+            cur.execute(f"PRAGMA synchronous={synchronous}")
             cur.close()
 
         @event.listens_for(self._engine, "begin")
@@ -221,7 +245,7 @@ class SQLStorage(BaseStorage):
     def delete_curriculum(self, name: str) -> None:
         info = self.get_curriculum(name)
         with self._write() as conn:
-            for table in (events, assignments, snapshots):
+            for table in (events, assignments, snapshots, changes, requests):
                 conn.execute(delete(table).where(table.c.curriculum_id == info.id))
             conn.execute(delete(curricula).where(curricula.c.id == info.id))
 
@@ -270,6 +294,45 @@ class SQLStorage(BaseStorage):
         with self._read() as conn:
             pages = list(_event_pages(conn, curriculum_id, 0, None, learner_id))
         return EventRows.concat(pages)
+
+    def read_event_page(
+        self, curriculum_id: int, after: int, limit: int, learner_id: str | None = None
+    ) -> EventRows:
+        sql = "SELECT op_seq FROM teachkit_events WHERE curriculum_id = :c AND op_seq > :s"
+        params: dict[str, Any] = {"c": curriculum_id, "s": after, "o": max(limit, 1) - 1}
+        if learner_id is not None:
+            sql += " AND learner_id = :lid"
+            params["lid"] = learner_id
+        with self._read() as conn:
+            # the op of the limit-th row: the page ends with that op's last row
+            bound = conn.execute(
+                text(sql + " ORDER BY op_seq, pos LIMIT 1 OFFSET :o"), params
+            ).scalar()
+            pages = list(
+                _event_pages(
+                    conn, curriculum_id, after, None if bound is None else int(bound), learner_id
+                )
+            )
+        return EventRows.concat(pages)
+
+    def last_seq(self, curriculum_id: int) -> int:
+        with self._engine.connect() as conn:  # one row, no transaction of its own needed
+            found = conn.exec_driver_sql(self._last_seq_sql, (curriculum_id,)).scalar()
+        if found is None:
+            raise CurriculumNotFoundError(
+                f"curriculum id {curriculum_id} no longer exists in {self.url}"
+            )
+        return int(found)
+
+    def latest_change(self, curriculum_id: int) -> ChangeOp | None:
+        with self._read() as conn:
+            row = conn.execute(
+                select(changes.c.op_seq, changes.c.config, changes.c.state)
+                .where(changes.c.curriculum_id == curriculum_id)
+                .order_by(changes.c.op_seq.desc())
+                .limit(1)
+            ).first()
+        return None if row is None else ChangeOp(int(row[0]), json.loads(row[1]), bytes(row[2]))
 
     def open_assignments(
         self, curriculum_id: int, learner_id: str | None = None
@@ -498,12 +561,68 @@ class _SQLTransaction(Transaction):
             self._conn.execute(update(assignments).where(*where).values(status=ABANDONED))
         return [StoredAssignment(**{**a.__dict__, "status": ABANDONED}) for a in found]
 
+    def append_change(self, config: dict[str, Any], state: bytes, created: float) -> int:
+        self._seq += 1
+        self._conn.execute(
+            insert(changes).values(
+                curriculum_id=self._cid,
+                op_seq=self._seq,
+                created=created,
+                config=json.dumps(config),
+                state=state,
+            )
+        )
+        return self._seq
+
+    def find_request(self, request_id: str) -> StoredRequest | None:
+        row = self._run(
+            "SELECT op_seq, fingerprint, response FROM teachkit_requests "
+            "WHERE curriculum_id = ? AND request_id = ?",
+            (self._cid, request_id),
+        ).first()
+        return None if row is None else StoredRequest(int(row[0]), str(row[1]), str(row[2]))
+
+    def put_request(
+        self, request_id: str, seq: int, fingerprint: str, response: str, created: float
+    ) -> None:
+        self._run(
+            "INSERT INTO teachkit_requests (curriculum_id, request_id, op_seq, fingerprint, "
+            "response, created) VALUES (?, ?, ?, ?, ?, ?)",
+            (self._cid, request_id, seq, fingerprint, response, created),
+        )
+
+    def prune_requests(self, before: float) -> int:
+        result = self._run(
+            "DELETE FROM teachkit_requests WHERE curriculum_id = ? AND created < ?",
+            (self._cid, before),
+        )
+        return int(result.rowcount or 0)
+
     def finish(self) -> None:
         if self._seq != self.last_seq:
             self._run(
                 "UPDATE teachkit_curricula SET last_seq = ?, next_assignment_id = ? WHERE id = ?",
                 (self._seq, self._next_id, self._cid),
             )
+
+
+def _switch_to_wal(cursor: Any, timeout: float) -> None:
+    """``PRAGMA journal_mode=WAL``, retried: on a new database that other processes open at
+    the same moment, SQLite refuses the switch with "database is locked" without waiting
+    for its busy timeout (the change needs the database to itself for an instant)."""
+    import sqlite3
+
+    deadline = time.monotonic() + timeout
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(0.2, delay * 2)
 
 
 def _stored(row: Any) -> StoredAssignment:
@@ -525,7 +644,18 @@ def _read_ops(conn: Connection, cid: int, after: int, upto: int) -> Iterator[Op]
         return
     asks: Iterator[Op] = _ask_ops(conn, cid, after, upto)
     tells: Iterator[Op] = _tell_ops(conn, cid, after, upto)
-    yield from heapq.merge(asks, tells, key=_seq_of)
+    found: Iterator[Op] = _change_ops(conn, cid, after, upto)
+    yield from heapq.merge(asks, tells, found, key=_seq_of)
+
+
+def _change_ops(conn: Connection, cid: int, after: int, upto: int) -> Iterator[ChangeOp]:
+    rows = conn.execute(
+        select(changes.c.op_seq, changes.c.config, changes.c.state)
+        .where(changes.c.curriculum_id == cid, changes.c.op_seq > after, changes.c.op_seq <= upto)
+        .order_by(changes.c.op_seq)
+    ).all()
+    for seq, config, state in rows:
+        yield ChangeOp(int(seq), json.loads(config), bytes(state))
 
 
 def _seq_of(op: Op) -> int:

@@ -269,10 +269,23 @@ class PeopleTeacher(BaseTeacher):
         return model.predict_encoded(learner_id, items)
 
     def _pick(self, scores: np.ndarray, n: int) -> np.ndarray:
-        """The ``n`` highest scores (repeating the order when fewer), ties at random."""
+        """The ``n`` highest scores (repeating the order when fewer), ties at random;
+        retired tasks never."""
         jitter = self._rng.random(len(scores)) * 1e-9
         order = np.lexsort((-jitter, -scores))
+        retired = self.discrete.retired_mask
+        if retired is not None:
+            order = order[~retired[order]]
         return np.resize(order, n).astype(np.int64)
+
+    def mastery(self, learner_id: str) -> dict[str, float] | None:
+        """The knowledge model's mastery of each skill, at the learner's clock (None for a
+        teacher without one)."""
+        model = getattr(self, "_model", None)
+        if not isinstance(model, BaseLearnerModel):
+            return None
+        values = self._mastery(model, learner_id)
+        return dict(zip(self.discrete.skill_names, values.tolist()))
 
     @classmethod
     def _example(cls, space: Space, seed: int) -> BaseTeacher | None:

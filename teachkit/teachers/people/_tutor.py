@@ -240,6 +240,16 @@ class Tutor(PeopleTeacher):
         new = (q @ (learn_gain * share)) * pitch * item_ready
         return new, q @ (review_gain * share)
 
+    def due_reviews(self, learner_id: str) -> list[str]:
+        """Skills learned earlier whose recall has fallen below ``retention``."""
+        learned = self._learned.get(learner_id)
+        if learned is None:
+            return []
+        recall = self._skill_recall(learner_id)
+        due = learned & np.isfinite(recall) & (recall < self.retention)
+        names = self.discrete.skill_names
+        return [names[s] for s in np.flatnonzero(due).tolist()]
+
     def values(self, learner_id: str) -> np.ndarray:
         """The worth of giving each item now: expected new learning plus review."""
         new, review = self.gains(learner_id)

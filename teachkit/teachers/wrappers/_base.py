@@ -58,6 +58,14 @@ class Wrapper(BaseTeacher):
     def validate(self, batch: Any) -> None:
         self._inner.validate(batch)
 
+    def mastery(self, learner_id: str) -> dict[str, float] | None:
+        """The wrapped teacher's belief (see :meth:`BaseTeacher.mastery`)."""
+        return self._inner.mastery(learner_id)
+
+    def due_reviews(self, learner_id: str) -> list[str]:
+        """The wrapped teacher's reviews due (see :meth:`BaseTeacher.due_reviews`)."""
+        return self._inner.due_reviews(learner_id)
+
     # A given teacher is a nested component (Component.state_dict saves it); a default one
     # is not a hyperparameter, so its state is saved here.
     def _get_state(self) -> dict[str, Any]:

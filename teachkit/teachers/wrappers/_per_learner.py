@@ -70,6 +70,14 @@ class PerLearner(Wrapper):
             self._copies[learner_id] = copy
         return copy
 
+    def mastery(self, learner_id: str) -> dict[str, float] | None:
+        """The belief of the learner's copy (made on first use, so none is made here)."""
+        return self._copies.get(learner_id, self.inner).mastery(learner_id)
+
+    def due_reviews(self, learner_id: str) -> list[str]:
+        """The reviews the learner's copy would give."""
+        return self._copies.get(learner_id, self.inner).due_reviews(learner_id)
+
     def _make_copy(self, seed: int | None) -> BaseTeacher:
         params = {"seed": seed} if "seed" in self.inner._param_names() else {}
         return self.inner.clone(**params)
