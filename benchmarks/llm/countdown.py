@@ -87,8 +87,15 @@ def solved(text: str, target: int, numbers: list[int]) -> bool:
         return False
 
 
+def _text(completion: Any) -> str:
+    """A completion's text: a string, or (conversational prompts) its messages' contents."""
+    if isinstance(completion, str):
+        return completion
+    return "".join(m.get("content") or "" for m in completion)
+
+
 def reward(
-    completions: list[str], target: list[int], numbers: list[list[int]], **_: Any
+    completions: list[Any], target: list[int], numbers: list[list[int]], **_: Any
 ) -> list[float]:
     """GRPO reward: 1.0 for a correct expression, else 0."""
-    return [1.0 if solved(c, t, n) else 0.0 for c, t, n in zip(completions, target, numbers)]
+    return [1.0 if solved(_text(c), t, n) else 0.0 for c, t, n in zip(completions, target, numbers)]
