@@ -109,7 +109,7 @@ def test_difficulty_predictor_ranks_unseen_prompts_from_references() -> None:
 
 def test_data_env_teacher_explores_then_follows_gains() -> None:
     skills = tk.spaces.Discrete(["a", "b", "c"])
-    t = tk.teachers.DataEnvTeacher(skills, mastery=0.9, seed=0)
+    t = tk.teachers.DataEnvTeacher(skills, learned=0.9, seed=0)
     assert sorted(t.ask_encoded("s", 3).tolist()) == [0, 1, 2]
     t.tell(batch([0, 1, 2], [[0.2], [0.3], [0.95]]))  # first evaluation: accuracies
     t.ask_encoded("s", 4)

@@ -31,13 +31,13 @@ class DataEnvTeacher(BaseTeacher):
 
         ``priority_s = (1 - acc_s) * (gain_s + exploration / sqrt(1 + rounds_s))``,
 
-    skills never given data come first, skills at or above ``mastery`` get priority 0 (no
+    skills never given data come first, skills at or above ``learned`` get priority 0 (no
     more data for what is learned), and the plan draws skills with probability
     proportional to priority (all skills mastered: uniform, to keep checking).
 
     Args:
         space: the skills.
-        mastery: the accuracy at which a skill needs no more data.
+        learned: the accuracy at which a skill needs no more data.
         exploration: the bonus (in accuracy per data point) of a skill given data in no
             round yet, shrinking as ``1 / sqrt(1 + rounds)``.
         smoothing: weight of the newest gain in ``gain_s``.
@@ -64,19 +64,19 @@ class DataEnvTeacher(BaseTeacher):
         self,
         space: Discrete,
         *,
-        mastery: float = 0.95,
+        learned: float = 0.95,
         exploration: float = 0.002,
         smoothing: float = 0.5,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
-        self.mastery = mastery
+        self.learned = learned
         self.exploration = exploration
         self.smoothing = smoothing
         check_params(
             "DataEnvTeacher",
             [
-                ("mastery", mastery, 0.0, 1.0),
+                ("learned", learned, 0.0, 1.0),
                 ("exploration", exploration, 0.0, None),
                 ("smoothing", smoothing, 1e-9, 1.0),
             ],
@@ -96,7 +96,7 @@ class DataEnvTeacher(BaseTeacher):
         acc = np.nan_to_num(self._acc, nan=0.0)
         bonus = self.exploration / np.sqrt(1.0 + self._rounds)
         pr = (1.0 - acc) * (self._gain + bonus)
-        pr[acc >= self.mastery] = 0.0
+        pr[acc >= self.learned] = 0.0
         pr[self._rounds == 0] = np.inf
         return pr
 
