@@ -168,3 +168,17 @@ def test_bad_arguments_are_rejected(tmp_path: Path) -> None:
             task_of="level",
             gate="dapo",
         )
+
+
+def test_trl_group_structure_with_several_steps_per_generation(tmp_path: Path) -> None:
+    space = tk.spaces.Discrete(LEVELS)
+    cur = tk.Curriculum(tk.teachers.DUMP(space, seed=0))
+    reward = Recorder()
+    trainer = _trainer(tmp_path, cur, reward, max_steps=4, steps_per_generation=2, num_iterations=2)
+    sampler = trainer.curriculum_sampler
+    assert (sampler.group_size, sampler.batch_size, sampler.repeat) == (2, 4, 4)
+    trainer.train()
+    # 4 steps = one generation (2 steps per generation x 2 iterations): 4 prompts, told once
+    assert len(reward.calls) == 1 and len(cur.events()) == 4
+    idx = reward.calls[0]["index"]
+    assert idx[::2] == idx[1::2]  # each prompt's 2 rollouts side by side
