@@ -51,13 +51,16 @@ def ensure_venv(extra: Path | None = None) -> None:
             "run this script with python3.11"
         )
     lock = ROOT / "requirements" / "lock.txt"
-    files = [lock, ROOT / "pyproject.toml"] + ([extra] if extra else [])
+    nodeps = ROOT / "requirements" / "nodeps.txt"
+    files = [lock, nodeps, ROOT / "pyproject.toml"] + ([extra] if extra else [])
     want = _fingerprint(*files)
     if PY.exists() and STAMP.exists() and STAMP.read_text().strip() == want:
         return
     if not PY.exists():
         _check(sys.executable, "-m", "venv", VENV)
     _check(PY, "-m", "pip", "install", "--quiet", "-r", lock)
+    # packages whose declared dependencies would pull in far more than teachkit uses
+    _check(PY, "-m", "pip", "install", "--quiet", "--no-deps", "-r", nodeps)
     if extra is not None:
         _check(PY, "-m", "pip", "install", "--quiet", "-r", extra)
     _check(PY, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "-e", ".")

@@ -257,6 +257,59 @@ class OutcomeBatch:
         return batch
 
 
+@dataclass(frozen=True, eq=False)
+class GroupStats:
+    """Group-level outcomes, one entry per event (NaN where an event had no group).
+
+    Attributes:
+        pass_rate: share of the group's rollouts that passed.
+        mean: the mean reward of the group.
+        variance: the population variance of the group's rewards.
+        abs_advantage: the mean absolute advantage of the group's rollouts.
+        size: rollouts in the group (0 without one).
+    """
+
+    pass_rate: np.ndarray
+    mean: np.ndarray
+    variance: np.ndarray
+    abs_advantage: np.ndarray
+    size: np.ndarray
+
+    @classmethod
+    def of(
+        cls,
+        rewards: Sequence[np.ndarray | None],
+        advantages: Sequence[np.ndarray | None],
+        threshold: float | None = None,
+    ) -> GroupStats:
+        """The statistics of per-event groups (rewards and advantages may be ragged)."""
+        n = len(rewards)
+        width = max((len(r) for r in rewards if r is not None), default=1)
+        r = np.full((n, width), _NAN)
+        for i, g in enumerate(rewards):
+            if g is not None:
+                r[i, : len(g)] = g
+        ok = ~np.isnan(r)
+        size = ok.sum(axis=1)
+        has = size > 0
+        safe = np.maximum(size, 1)
+        total = np.where(ok, r, 0.0)
+        mean = np.where(has, total.sum(axis=1) / safe, _NAN)
+        dev = np.where(ok, r - np.where(has, mean, 0.0)[:, None], 0.0)
+        variance = np.where(has, (dev * dev).sum(axis=1) / safe, _NAN)
+        if threshold is not None:
+            passed = np.where(ok, r >= threshold, False).sum(axis=1)
+            pass_rate = np.where(has, passed / safe, _NAN)
+        else:
+            unit = np.where(ok, (r >= 0) & (r <= 1), True).all(axis=1)
+            pass_rate = np.where(has & unit, mean, _NAN)
+        abs_adv = np.full(n, _NAN)
+        for i, a in enumerate(advantages):
+            if a is not None and len(a):
+                abs_adv[i] = float(np.abs(a).mean())
+        return cls(pass_rate, mean, variance, abs_adv, size)
+
+
 @dataclass(eq=False, slots=True)
 class EventBatch:
     """Events as columns, the form every teacher's ``_tell`` receives.
@@ -307,6 +360,17 @@ class EventBatch:
         """Per event, the advantages given, else ``(r - mean(r)) / (std(r) + eps)`` over its
         group rewards (GRPO's group normalization), else None."""
         return [_group_advantages(r, a, eps) for r, a in zip(self.rewards, self.advantages)]
+
+    def group_stats(self, threshold: float | None = None, eps: float = 1e-6) -> GroupStats:
+        """Per event, what its group of rollouts says (NaN for events without a group).
+
+        From the group rewards ``r[G]`` (and the advantages, given or GRPO-normalized):
+        the pass rate (share of rollouts with ``r >= threshold``; without a threshold, the
+        mean reward when every reward lies in [0, 1], else NaN), the mean reward, the
+        reward variance (population, as GRPO's normalization uses) and the mean absolute
+        advantage. Teachers read these instead of asking the user to compute them.
+        """
+        return GroupStats.of(self.rewards, self.group_advantages(eps), threshold)
 
     def take(self, index: Any) -> EventBatch:
         """The events at ``index`` (an integer array or a boolean mask)."""

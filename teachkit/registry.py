@@ -33,6 +33,11 @@ TEACHERS: dict[str, str] = {
     "robust_plr": "teachkit.teachers:RobustPLR",
     "doremi": "teachkit.teachers:DoReMi",
     "skill_it": "teachkit.teachers:SkillIt",
+    "adarft": "teachkit.teachers:AdaRFT",
+    "vcrl": "teachkit.teachers:VCRL",
+    "e2h": "teachkit.teachers:E2H",
+    "difficulty_predictor": "teachkit.teachers:DifficultyPredictor",
+    "data_env": "teachkit.teachers:DataEnvTeacher",
     # continuous task spaces
     "alp_gmm": "teachkit.teachers:ALPGMM",
     "covar_gmm": "teachkit.teachers:CovarGMM",

@@ -19,6 +19,7 @@ DOCS = [
     ROOT / "docs" / "teachers_continuous.md",
     ROOT / "docs" / "teachers_people.md",
     ROOT / "docs" / "teachers_generative.md",
+    ROOT / "docs" / "llm.md",
     ROOT / "docs" / "server.md",
 ]
 

@@ -18,9 +18,14 @@ from teachkit.teachers.continuous import ADR, ALPGMM, RIAC, CovarGMM
 from teachkit.teachers.generative import ACCEL, CLUTR, POET
 from teachkit.teachers.machine import (
     DUMP,
+    E2H,
     PLR,
     SEC,
     TSCL,
+    VCRL,
+    AdaRFT,
+    DataEnvTeacher,
+    DifficultyPredictor,
     DoReMi,
     RobustPLR,
     SkillIt,

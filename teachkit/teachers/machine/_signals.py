@@ -164,6 +164,27 @@ def check_unit_signal(batch: EventBatch, where: str) -> np.ndarray:
     return sig
 
 
+def batch_success(batch: EventBatch, where: str) -> np.ndarray:
+    """Per event, a success rate in [0, 1]: its group's pass rate when it has group rewards
+    in [0, 1], else its signal (score, else reward, else success), which must lie in [0, 1]."""
+    sig = batch.signal()
+    if any(r is not None for r in batch.rewards):
+        rate = batch.group_stats().pass_rate
+        sig = np.where(np.isnan(rate), sig, rate)
+    bad = ~((sig >= 0) & (sig <= 1))
+    if bad.any():
+        rows = np.flatnonzero(bad)[:5].tolist()
+        raise ValidationError(
+            where,
+            [
+                f"expected success rates in [0, 1] (group rewards in [0, 1], a score, a reward "
+                f"or a success), got {sig[rows].tolist()} at rows {rows}; report a score in "
+                "[0, 1] or a success per rollout"
+            ],
+        )
+    return sig
+
+
 def group_by_task_mean(tasks: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(tasks present, mean of values per task)``, tasks in increasing order."""
     if len(tasks) == 0:
