@@ -6,6 +6,7 @@ import copy
 import json
 import logging
 import threading
+import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
@@ -119,6 +120,7 @@ class Curriculum:
             "lease_seconds": None if lease is None else lease.total_seconds(),
             "snapshot_every": snapshot_every,
             "teachkit_version": __version__,
+            "uid": uuid.uuid4().hex,
         }
         try:
             info = store.create_curriculum(name, config, teacher.state_bytes())
@@ -152,6 +154,7 @@ class Curriculum:
     ) -> None:
         self._storage = storage
         self._info = info
+        self._uid = curriculum_uid(info)
         self._teacher = teacher
         self._space = teacher.space
         self._on_abandon = on_abandon
@@ -224,6 +227,16 @@ class Curriculum:
         return self._info.id
 
     @property
+    def uid(self) -> str:
+        """A token no other curriculum has, even one of the same name in another storage.
+
+        Every assignment this curriculum hands out carries it
+        (:attr:`Assignment.curriculum_uid`), and ``tell``/``tell_many`` refuse an
+        assignment whose token differs, before writing anything.
+        """
+        return self._uid
+
+    @property
     def ops(self) -> int:
         """How many asks and tells this curriculum has applied."""
         return self._applied
@@ -268,6 +281,7 @@ class Curriculum:
                 expires=None if expires is None else from_timestamp(expires),
                 curriculum=self.name,
                 train=True if mask is None else bool(mask[0]),
+                curriculum_uid=self._uid,
             )
             if request_id is not None:
                 self._remember(tx, request_id, seq, digest, assignment.to_dict(), now)
@@ -299,6 +313,7 @@ class Curriculum:
             expires=None if expires is None else from_timestamp(expires),
             texts=texts,
             train=None if mask is None else np.asarray(mask, dtype=bool).copy(),
+            curriculum_uid=self._uid,
         )
 
     # -- telling --------------------------------------------------------------------------
@@ -325,9 +340,7 @@ class Curriculum:
                     f"outcome: expected an Outcome, got {type(outcome).__name__}; e.g. tk.Outcome(score=1.0)"
                 ],
             )
-        if isinstance(assignment, Assignment) and (
-            not assignment.curriculum or assignment.curriculum == self.name
-        ):
+        if isinstance(assignment, Assignment) and self._foreign(assignment) is None:
             aid = assignment.id
         else:
             aid = int(self._ids([assignment], "tell")[0])
@@ -380,7 +393,8 @@ class Curriculum:
         Either ``tell_many([(assignment, outcome), ...])`` or
         ``tell_many(assignments, outcomes)`` where ``outcomes`` is a list of Outcome or a
         columnar :class:`~teachkit.OutcomeBatch` (fastest). The whole batch is checked
-        before anything is written: one bad item rejects all of them.
+        before anything is written: one bad item rejects all of them. An empty batch
+        (no assignments, an empty OutcomeBatch) is a no-op: it returns 0 and writes no op.
         """
         if outcomes is None:
             pairs: list[Any] = list(items)
@@ -418,6 +432,8 @@ class Curriculum:
             raise ValidationError(
                 "tell_many", [f"expected one outcome per assignment ({len(ids)}), got {len(outs)}"]
             )
+        if not len(ids):  # nothing to tell: no op, on every storage (a gap-free log)
+            return 0
         batch = self._tell(ids, outs, skip_if_finished, known)
         return 0 if batch is None else len(batch)
 
@@ -502,16 +518,17 @@ class Curriculum:
 
     def _ids(self, targets: Any, where: str) -> np.ndarray:
         if isinstance(targets, AssignmentBatch):
-            self._check_own(targets.curriculum, where)
+            foreign = self._foreign(targets)
+            if foreign is not None:
+                raise ValidationError(where, [f"this batch of assignments {foreign}"])
             return targets.ids
         ids: list[int] = []
         problems: list[str] = []
         for i, t in enumerate(targets):
             if isinstance(t, Assignment):
-                if t.curriculum and t.curriculum != self.name:
-                    problems.append(
-                        f"[{i}]: assignment {t.id} belongs to curriculum {t.curriculum!r}, not {self.name!r}"
-                    )
+                foreign = self._foreign(t)
+                if foreign is not None:
+                    problems.append(f"[{i}]: assignment {t.id} {foreign}")
                 ids.append(t.id)
             elif isinstance(t, int | np.integer) and not isinstance(t, bool):
                 ids.append(int(t))
@@ -542,11 +559,24 @@ class Curriculum:
             "ignore repeated tells"
         )
 
-    def _check_own(self, curriculum: str, where: str) -> None:
-        if curriculum and curriculum != self.name:
-            raise ValidationError(
-                where, [f"these assignments belong to curriculum {curriculum!r}, not {self.name!r}"]
+    def _foreign(self, assignment: Assignment | AssignmentBatch) -> str | None:
+        """Why an assignment (or a batch) is not this curriculum's, or None if it may be.
+
+        The token decides when the assignment has one; the name only for assignments
+        built by hand (a bare id carries nothing and is checked against the log alone).
+        """
+        uid, name = assignment.curriculum_uid, assignment.curriculum
+        if uid:
+            if uid == self._uid:
+                return None
+            same = " of the same name" if name == self.name else f" ({name!r})"
+            return (
+                f"was handed out by another curriculum{same}, not by {self.name!r} in "
+                f"{self._storage.url}; tell it to the curriculum that asked"
             )
+        if name and name != self.name:
+            return f"belongs to curriculum {name!r}, not {self.name!r}"
+        return None
 
     def _tell(
         self,
@@ -632,6 +662,7 @@ class Curriculum:
             created=from_timestamp(row.created),
             expires=None if row.expires is None else from_timestamp(row.expires),
             curriculum=self.name,
+            curriculum_uid=self._uid,
         )
 
     # -- reading the log ------------------------------------------------------------------
@@ -833,6 +864,16 @@ class Curriculum:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def curriculum_uid(info: CurriculumInfo) -> str:
+    """The curriculum's token: the one stored in its configuration, or, for a curriculum
+    created before curricula had one, a token made from its id and creation time (which
+    no other curriculum shares)."""
+    uid = info.config.get("uid")
+    if isinstance(uid, str) and uid:
+        return uid
+    return f"legacy-{info.id}-{info.created!r}"
 
 
 def _check_name(name: Any) -> None:

@@ -30,6 +30,7 @@ from teachkit.storages._base import (
     ChangeOp,
     TellOp,
 )
+from teachkit.testing._storage_cases import CurriculumCases
 
 NAN = float("nan")
 
@@ -64,8 +65,12 @@ def rows(
     )
 
 
-class StorageConformance:
-    """Contract tests every storage must pass; subclasses provide a ``storage`` fixture."""
+class StorageConformance(CurriculumCases):
+    """Contract tests every storage must pass; subclasses provide a ``storage`` fixture.
+
+    It includes :class:`~teachkit.testing._storage_cases.CurriculumCases`: whole curricula
+    on the storage, fed bad input, must fail the same way on every storage and write
+    nothing."""
 
     @pytest.fixture
     def storage(self) -> Any:  # pragma: no cover - overridden

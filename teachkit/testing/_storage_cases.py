@@ -1,0 +1,108 @@
+"""Curricula on a storage: the cases of bad input that every storage must treat the same.
+
+:class:`CurriculumCases` runs a whole :class:`~teachkit.Curriculum` on the storage under
+test (the ``storage`` fixture of :class:`~teachkit.testing.storage.StorageConformance`):
+assignments of another curriculum, empty batches, ids and names outside the rules of
+:mod:`teachkit._validation`. Each case checks the error and that nothing was written (the
+op count and the last sequence number are unchanged).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import numpy as np
+import pytest
+
+from teachkit._batch import OutcomeBatch
+from teachkit._records import Outcome
+from teachkit.curriculum import Curriculum
+from teachkit.errors import ValidationError
+from teachkit.spaces import Discrete
+from teachkit.storages import BaseStorage, InMemoryStorage
+from teachkit.teachers import Uniform
+
+BAD_IDS: list[tuple[str, Any]] = [
+    ("empty", ""),
+    ("NUL byte", "a\x00b"),
+    ("control character", "a\x07b"),
+    ("newline", "line\nbreak"),
+    ("lone surrogate", "a\ud800b"),
+    ("too long", "x" * 201),
+    ("1 MB", "y" * 1_000_000),
+    ("not a string", 7),
+]
+"""Learner ids, curriculum names and task names that no storage may accept."""
+
+
+def _curriculum(storage: BaseStorage, name: str | None = None, tasks: Any = ("p", "q")) -> Any:
+    space = Discrete(list(tasks))
+    return Curriculum(Uniform(space, seed=0), storage, name or f"cases-{uuid.uuid4().hex[:12]}")
+
+
+def _unchanged(cur: Any, ops: int) -> None:
+    assert cur.ops == ops
+    assert cur.storage.last_seq(cur.storage_id) == ops
+
+
+class CurriculumCases:
+    """Whole-curriculum cases on the storage of the ``storage`` fixture."""
+
+    # -- defect: assignments are checked by a token, not by name ------------------------------
+    def test_an_assignment_of_another_curriculum_of_the_same_name_is_refused(
+        self, storage: BaseStorage
+    ) -> None:
+        name = f"same-{uuid.uuid4().hex[:8]}"
+        other = _curriculum(InMemoryStorage(), name, tasks=("x", "y"))
+        mine = _curriculum(storage, name)
+        theirs, own = other.ask("alice"), mine.ask("bob")
+        assert theirs.id == own.id == 1 and theirs.curriculum == own.curriculum
+        assert theirs.curriculum_uid != own.curriculum_uid == mine.uid
+        batch = other.ask_many("alice", 3)
+        for attempt in (
+            lambda: mine.tell(theirs, Outcome(score=1.0)),
+            lambda: mine.tell_many([(theirs, Outcome(score=1.0))]),
+            lambda: mine.tell_many([theirs], OutcomeBatch(score=np.ones(1))),
+            lambda: mine.tell_many(batch, OutcomeBatch(score=np.array([1.0, 0.0, 1.0]))),
+            lambda: mine.tell_many(list(batch), [Outcome(score=1.0)] * 3),
+        ):
+            with pytest.raises(ValidationError, match="another curriculum of the same name"):
+                attempt()
+            _unchanged(mine, 1)
+        assert mine.tell(own, Outcome(score=1.0)) is not None  # its own still works
+        _unchanged(mine, 2)
+
+    def test_a_recreated_curriculum_refuses_the_old_ones_assignments(
+        self, storage: BaseStorage
+    ) -> None:
+        name = f"again-{uuid.uuid4().hex[:8]}"
+        old = _curriculum(storage, name)
+        stale = old.ask("alice")
+        storage.delete_curriculum(name)
+        new = _curriculum(storage, name)
+        new.ask("alice")
+        with pytest.raises(ValidationError, match="another curriculum of the same name"):
+            new.tell(stale, Outcome(score=1.0))
+        _unchanged(new, 1)
+
+    def test_read_back_and_reloaded_assignments_carry_the_token(self, storage: BaseStorage) -> None:
+        cur = _curriculum(storage)
+        a = cur.ask("alice")
+        again = Curriculum.load(storage, cur.name)
+        assert again.uid == cur.uid
+        assert [x.curriculum_uid for x in again.assignments()] == [cur.uid]
+        assert again.tell(a, Outcome(score=0.5)) is not None
+
+    # -- defect: an empty batch is a no-op everywhere -----------------------------------------
+    def test_an_empty_batch_writes_nothing(self, storage: BaseStorage) -> None:
+        cur = _curriculum(storage)
+        cur.tell(cur.ask("alice"), Outcome(score=1.0))
+        assert cur.tell_many([], OutcomeBatch(score=np.empty(0))) == 0
+        assert cur.tell_many([], []) == 0
+        assert cur.tell_many([]) == 0
+        assert cur.record_many([], [], OutcomeBatch(score=np.empty(0))) == []
+        _unchanged(cur, 2)
+        again = Curriculum.load(storage, cur.name)
+        assert again.ops == 2
+        assert len(again.events()) == 1
