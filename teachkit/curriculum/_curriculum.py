@@ -20,7 +20,7 @@ from teachkit._legacy import upgrade_config, upgrade_state
 from teachkit._records import Assignment, Event, Outcome, Task
 from teachkit._teacher import BaseTeacher
 from teachkit._time import from_timestamp, utcnow
-from teachkit._validation import check_learner_id, check_positive_int, preview
+from teachkit._validation import check_learner_id, check_name, check_positive_int, preview
 from teachkit._version import __version__
 from teachkit.curriculum._assignments import AssignmentBatch
 from teachkit.curriculum._bank import change_space, task_names
@@ -181,6 +181,7 @@ class Curriculum:
     ) -> Curriculum:
         """Rebuild a stored curriculum: its teacher from the latest snapshot plus a replay
         of the ops after it (same state, same RNG, same next choices)."""
+        _check_name(name, "Curriculum.load")
         store = get_storage(storage)
         info = store.get_curriculum(name)
         teacher = BaseTeacher.from_config(upgrade_config(info.config["teacher"]))
@@ -668,6 +669,8 @@ class Curriculum:
     # -- reading the log ------------------------------------------------------------------
     def events(self, learner_id: str | None = None) -> list[Event]:
         """Every recorded event (of one learner, if given), oldest first."""
+        if learner_id is not None:
+            check_learner_id(learner_id)
         rows = self._storage.read_events(self._info.id, learner_id)
         if not len(rows):
             return []
@@ -675,6 +678,8 @@ class Curriculum:
 
     def assignments(self, learner_id: str | None = None) -> list[Assignment]:
         """Assignments still open (of one learner, if given)."""
+        if learner_id is not None:
+            check_learner_id(learner_id)
         return [
             self._assignment(r) for r in self._storage.open_assignments(self._info.id, learner_id)
         ]
@@ -876,12 +881,8 @@ def curriculum_uid(info: CurriculumInfo) -> str:
     return f"legacy-{info.id}-{info.created!r}"
 
 
-def _check_name(name: Any) -> None:
-    if not isinstance(name, str) or not name or len(name) > 200:
-        raise ValidationError(
-            "Curriculum",
-            [f"name: expected a non-empty string of at most 200 characters, got {name!r}"],
-        )
+def _check_name(name: Any, where: str = "Curriculum") -> None:
+    check_name("curriculum name", name, where)
 
 
 def _check_lease(lease: Any) -> None:

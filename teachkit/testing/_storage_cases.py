@@ -38,7 +38,9 @@ BAD_IDS: list[tuple[str, Any]] = [
 
 def _curriculum(storage: BaseStorage, name: str | None = None, tasks: Any = ("p", "q")) -> Any:
     space = Discrete(list(tasks))
-    return Curriculum(Uniform(space, seed=0), storage, name or f"cases-{uuid.uuid4().hex[:12]}")
+    return Curriculum(
+        Uniform(space, seed=0), storage, f"cases-{uuid.uuid4().hex[:12]}" if name is None else name
+    )
 
 
 def _unchanged(cur: Any, ops: int) -> None:
@@ -106,3 +108,60 @@ class CurriculumCases:
         again = Curriculum.load(storage, cur.name)
         assert again.ops == 2
         assert len(again.events()) == 1
+
+    # -- defect: ids and names follow one rule on every storage -------------------------------
+    @pytest.mark.parametrize(("why", "bad"), BAD_IDS, ids=[w for w, _ in BAD_IDS])
+    def test_bad_learner_ids_are_refused_before_writing(
+        self, storage: BaseStorage, why: str, bad: Any
+    ) -> None:
+        cur = _curriculum(storage)
+        cur.tell(cur.ask("alice"), Outcome(score=1.0))
+        for attempt in (
+            lambda: cur.ask(bad),
+            lambda: cur.ask_many(bad, 2),
+            lambda: cur.record(bad, "p", Outcome(score=1.0)),
+            lambda: cur.record_many(["bob", bad], ["p", "q"], [Outcome(score=1.0)] * 2),
+            lambda: cur.events(bad),
+            lambda: cur.assignments(bad),
+            lambda: cur.ask("alice", request_id=bad),
+        ):
+            with pytest.raises(ValidationError):
+                attempt()
+            _unchanged(cur, 2)
+
+    @pytest.mark.parametrize(("why", "bad"), BAD_IDS, ids=[w for w, _ in BAD_IDS])
+    def test_bad_curriculum_names_are_refused(
+        self, storage: BaseStorage, why: str, bad: Any
+    ) -> None:
+        before = storage.list_curricula()
+        with pytest.raises(ValidationError, match="curriculum name"):
+            _curriculum(storage, bad)
+        with pytest.raises(ValidationError):
+            Curriculum.load(storage, bad)
+        for call in (storage.get_curriculum, lambda n: storage.create_curriculum(n, {}, b"")):
+            with pytest.raises(ValidationError):
+                call(bad)
+        assert storage.list_curricula() == before
+
+    @pytest.mark.parametrize(("why", "bad"), BAD_IDS, ids=[w for w, _ in BAD_IDS])
+    def test_bad_task_names_are_refused(self, storage: BaseStorage, why: str, bad: Any) -> None:
+        if why == "too long":
+            bad = "t" * 1001  # task names may be longer than ids, up to 1000 characters
+        with pytest.raises(ValidationError, match=r"tasks\[0\]"):
+            Discrete([bad, "c"])
+        cur = _curriculum(storage)
+        with pytest.raises(ValidationError):
+            cur.add_tasks([bad])
+        with pytest.raises(ValidationError):
+            cur.record("alice", bad, Outcome(score=1.0))
+        _unchanged(cur, 0)
+
+    def test_the_longest_allowed_ids_round_trip(self, storage: BaseStorage) -> None:
+        learner, task = "é" * 200, "ü" * 1000
+        cur = _curriculum(storage, "n" * 200 if isinstance(storage, InMemoryStorage) else None)
+        cur.add_tasks([task])
+        cur.record(learner, task, Outcome(score=1.0))
+        a = cur.ask(learner, request_id="r" * 200)
+        cur.tell(a, Outcome(score=0.0))
+        again = Curriculum.load(storage, cur.name)
+        assert next((e.learner_id, e.task) for e in again.events()) == (learner, task)

@@ -39,7 +39,7 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 
 from teachkit._batch import EventBatch
-from teachkit._validation import did_you_mean
+from teachkit._validation import check_name, did_you_mean
 from teachkit.errors import (
     CurriculumExistsError,
     CurriculumNotFoundError,
@@ -200,6 +200,7 @@ class SQLStorage(BaseStorage):
     def create_curriculum(
         self, name: str, config: dict[str, Any], snapshot: bytes
     ) -> CurriculumInfo:
+        check_name("curriculum name", name, "create_curriculum")
         now = time.time()
         try:
             with self._write() as conn:
@@ -224,6 +225,7 @@ class SQLStorage(BaseStorage):
         return CurriculumInfo(cid, name, config, now)
 
     def get_curriculum(self, name: str) -> CurriculumInfo:
+        check_name("curriculum name", name, "get_curriculum")
         with self._read() as conn:
             row = conn.execute(
                 select(curricula.c.id, curricula.c.config, curricula.c.created).where(
