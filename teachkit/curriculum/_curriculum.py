@@ -39,6 +39,7 @@ from teachkit.errors import (
     AssignmentFinishedError,
     CurriculumExistsError,
     ReplayMismatchWarning,
+    StorageError,
     UnknownAssignmentError,
     ValidationError,
 )
@@ -138,10 +139,12 @@ class Curriculum:
                     f"teacher ({differences}); load it with Curriculum.load(storage, name) "
                     "or choose another name"
                 ) from None
-            loaded = Curriculum.load(store, name, on_abandon=on_abandon, clock=clock)
+            loaded = Curriculum.load(
+                store, name, on_abandon=on_abandon, clock=clock, allow=config_modules(config)
+            )
             self.__dict__.update(loaded.__dict__)
             return
-        self._setup(store, info, teacher, on_abandon, clock)
+        self._setup(store, info, teacher, on_abandon, clock, config_modules(config))
         self._last_snapshot = 0
 
     def _setup(
@@ -151,8 +154,10 @@ class Curriculum:
         teacher: BaseTeacher,
         on_abandon: AbandonCallback | None,
         clock: Callable[[], datetime] | None,
+        allow: Iterable[str] = (),
     ) -> None:
         self._storage = storage
+        self._allow = tuple(allow)
         self._info = info
         self._uid = curriculum_uid(info)
         self._teacher = teacher
@@ -169,6 +174,7 @@ class Curriculum:
         self._lock = threading.RLock()
         self._mismatch_warned = False
         self._last_abandoned: list[Assignment] = []
+        self._use_snapshots = True
 
     @classmethod
     def load(
@@ -178,19 +184,40 @@ class Curriculum:
         *,
         on_abandon: AbandonCallback | None = None,
         clock: Callable[[], datetime] | None = None,
+        snapshots: bool = True,
+        allow: Iterable[str] = (),
     ) -> Curriculum:
         """Rebuild a stored curriculum: its teacher from the latest snapshot plus a replay
-        of the ops after it (same state, same RNG, same next choices)."""
+        of the ops after it (same state, same RNG, same next choices).
+
+        Loading only reads: a URL naming a missing file or a database without teachkit's
+        tables raises CurriculumNotFoundError and creates nothing. A damaged database,
+        configuration or snapshot raises StorageError saying what is damaged.
+
+        The stored configuration names the teacher's classes. Teachkit's registered
+        classes (:mod:`teachkit.registry`) always load; any other class only from a module
+        in ``allow``: a stored path is never imported otherwise, so a database from
+        elsewhere cannot run code.
+
+        Args:
+            allow: modules or packages (``["mypkg.teachers"]``) whose classes the stored
+                configuration may name besides teachkit's own: teachers of your own.
+            snapshots: False ignores every snapshot after the curriculum's start and
+                replays the whole log: how to recover when a snapshot is damaged (it
+                writes nothing; call :meth:`snapshot` afterwards to store a good one).
+        """
         _check_name(name, "Curriculum.load")
-        store = get_storage(storage)
+        store = get_storage(storage, create=False)  # loading writes nothing
         info = store.get_curriculum(name)
-        teacher = BaseTeacher.from_config(upgrade_config(info.config["teacher"]))
+        allowed = _allowed(allow)
+        teacher = BaseTeacher.from_config(upgrade_config(info.config["teacher"]), allow=allowed)
         if not isinstance(teacher, BaseTeacher):
             raise ValidationError(
                 "Curriculum.load", [f"stored teacher is a {type(teacher).__name__}"]
             )
         self = cls.__new__(cls)
-        self._setup(store, info, teacher, on_abandon, clock)
+        self._setup(store, info, teacher, on_abandon, clock, allowed)
+        self._use_snapshots = bool(snapshots)
         self._reload()
         return self
 
@@ -821,15 +848,34 @@ class Curriculum:
 
     def _reload(self) -> None:
         stored = self._info.config["teacher"]
-        seq, blob = self._storage.latest_snapshot(self._info.id)
-        change = self._storage.latest_change(self._info.id)
+        if self._use_snapshots:
+            seq, blob = self._storage.latest_snapshot(self._info.id)
+            change = self._storage.latest_change(self._info.id)
+        else:  # the start, then every op (change ops bring their own state)
+            seq, blob = self._storage.latest_snapshot(self._info.id, upto=0)
+            change = None
+        what = f"the teacher snapshot after op {seq}" if seq else "the teacher's starting state"
         if change is not None:  # snapshots after a change are of the changed teacher
             stored = change.config
             if change.seq >= seq:
                 seq, blob = change.seq, change.state
-        fresh = BaseTeacher.from_config(upgrade_config(stored))
+                what = f"the teacher state of change op {seq}"
+        fresh = BaseTeacher.from_config(upgrade_config(stored), allow=self._allow)
         assert isinstance(fresh, BaseTeacher)
-        fresh.load_state_dict(upgrade_state(stored, _codec.loads(blob)))
+        try:
+            fresh.load_state_dict(upgrade_state(stored, _codec.loads(blob)))
+        except Exception as exc:  # any bytes can be stored: whatever they make decoding raise
+            advice = (
+                "rebuild the teacher from the log without snapshots: "
+                f"Curriculum.load(url, {self.name!r}, snapshots=False) (writes nothing), or "
+                "restore the database from a backup"
+                if what.startswith("the teacher snapshot")
+                else "restore the database from a backup"
+            )
+            raise StorageError(
+                f"{self._storage.url}: {what} of curriculum {self.name!r} is damaged "
+                f"({type(exc).__name__}: {exc}); nothing was changed. To recover, {advice}"
+            ) from None
         self._teacher = fresh
         self._space = fresh.space
         self._applied = seq
@@ -852,7 +898,7 @@ class Curriculum:
                         stacklevel=3,
                     )
             elif isinstance(op, ChangeOp):
-                changed = BaseTeacher.from_config(op.config)
+                changed = BaseTeacher.from_config(op.config, allow=self._allow)
                 assert isinstance(changed, BaseTeacher)
                 changed.load_state_bytes(op.state)
                 self._teacher, self._space = changed, changed.space
@@ -869,6 +915,37 @@ class Curriculum:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _allowed(allow: Any) -> tuple[str, ...]:
+    if isinstance(allow, str) or not all(isinstance(m, str) and m for m in allow):
+        raise ValidationError(
+            "Curriculum.load",
+            [f"allow: expected a list of module names, e.g. ['mypkg.teachers'], got {allow!r}"],
+        )
+    return tuple(allow)
+
+
+def config_modules(config: Any) -> tuple[str, ...]:
+    """The modules of every class (or task generator) a configuration names: a curriculum
+    made from a teacher object may rebuild that teacher's classes (the caller had them
+    already), and so may ``check_teacher`` reloading it."""
+    found: dict[str, None] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in ("class", "generator"):
+                path = node.get(key)
+                if isinstance(path, str) and ":" in path:
+                    found[path.partition(":")[0]] = None
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(config)
+    return tuple(found)
 
 
 def curriculum_uid(info: CurriculumInfo) -> str:

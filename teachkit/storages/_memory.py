@@ -356,9 +356,12 @@ class InMemoryStorage(BaseStorage):
                 return cur.assignment(assignment_id)
             return None
 
-    def latest_snapshot(self, curriculum_id: int) -> tuple[int, bytes]:
+    def latest_snapshot(self, curriculum_id: int, upto: int | None = None) -> tuple[int, bytes]:
         with self._lock:
-            return self._get(curriculum_id).snapshots[-1]
+            snaps = self._get(curriculum_id).snapshots
+            if upto is None:
+                return snaps[-1]
+            return next(s for s in reversed(snaps) if s[0] <= upto)
 
     def put_snapshot(self, curriculum_id: int, seq: int, state: bytes) -> None:
         with self._lock:

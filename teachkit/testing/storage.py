@@ -238,6 +238,8 @@ class StorageConformance(CurriculumCases):
         storage.put_snapshot(cid, 9, b"nine")
         storage.put_snapshot(cid, 9, b"nine again")  # idempotent, the first one stays
         assert storage.latest_snapshot(cid) == (9, b"nine")
+        assert storage.latest_snapshot(cid, upto=8) == (5, b"five")
+        assert storage.latest_snapshot(cid, upto=0) == (0, b"state-0")
 
     def test_read_events_of_one_learner(self, storage: BaseStorage) -> None:
         cid = self.new(storage)
