@@ -207,18 +207,29 @@ class Curriculum:
                 writes nothing; call :meth:`snapshot` afterwards to store a good one).
         """
         _check_name(name, "Curriculum.load")
-        store = get_storage(storage, create=False)  # loading writes nothing
-        info = store.get_curriculum(name)
         allowed = _allowed(allow)
-        teacher = BaseTeacher.from_config(upgrade_config(info.config["teacher"]), allow=allowed)
-        if not isinstance(teacher, BaseTeacher):
-            raise ValidationError(
-                "Curriculum.load", [f"stored teacher is a {type(teacher).__name__}"]
-            )
-        self = cls.__new__(cls)
-        self._setup(store, info, teacher, on_abandon, clock, allowed)
-        self._use_snapshots = bool(snapshots)
-        self._reload()
+        store = get_storage(storage, create=False)  # loading writes nothing
+        try:
+            info = store.get_curriculum(name)
+            config = upgrade_config(info.config["teacher"])
+            try:
+                teacher = BaseTeacher.from_config(config, allow=allowed)
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"Curriculum.load: the stored teacher of {name!r} in {store.url}", exc.problems
+                ) from None
+            if not isinstance(teacher, BaseTeacher):
+                raise ValidationError(
+                    "Curriculum.load", [f"stored teacher is a {type(teacher).__name__}"]
+                )
+            self = cls.__new__(cls)
+            self._setup(store, info, teacher, on_abandon, clock, allowed)
+            self._use_snapshots = bool(snapshots)
+            self._reload()
+        except BaseException:
+            if store is not storage:  # opened here from a URL: close it again
+                store.close()
+            raise
         return self
 
     # -- properties -------------------------------------------------------------------------

@@ -9,7 +9,10 @@ op count and the last sequence number are unchanged).
 
 from __future__ import annotations
 
+import json
+import sys
 import uuid
+import zlib
 from typing import Any
 
 import numpy as np
@@ -18,7 +21,7 @@ import pytest
 from teachkit._batch import OutcomeBatch
 from teachkit._records import Outcome
 from teachkit.curriculum import Curriculum
-from teachkit.errors import ValidationError
+from teachkit.errors import CurriculumNotFoundError, StorageError, ValidationError
 from teachkit.spaces import Discrete
 from teachkit.storages import BaseStorage, InMemoryStorage
 from teachkit.teachers import Uniform
@@ -165,3 +168,46 @@ class CurriculumCases:
         cur.tell(a, Outcome(score=0.0))
         again = Curriculum.load(storage, cur.name)
         assert next((e.learner_id, e.task) for e in again.events()) == (learner, task)
+
+    # -- damaged or hostile stored data -------------------------------------------------------
+    def test_a_damaged_snapshot_is_a_storage_error_and_the_log_rebuilds_it(
+        self, storage: BaseStorage
+    ) -> None:
+        cur = _curriculum(storage)
+        for i in range(4):
+            cur.tell(cur.ask(f"l{i % 2}"), Outcome(score=float(i % 2)))
+        state = cur.teacher.state_bytes()
+        for blob in (b"\x00junk", zlib.compress(b'{"version": 1'), _rng_named("seed")):
+            storage.put_snapshot(cur.storage_id, cur.ops + len(blob), blob)
+            with pytest.raises(StorageError, match=r"snapshot after op \d+ .* is damaged"):
+                Curriculum.load(storage, cur.name)
+        rebuilt = Curriculum.load(storage, cur.name, snapshots=False)
+        assert rebuilt.teacher.state_bytes() == state
+        _unchanged(rebuilt, 8)
+
+    @pytest.mark.parametrize("path", ["this:s", "os:system", "teachkit.testing.generators:X"])
+    def test_a_stored_class_path_outside_the_registry_is_never_imported(
+        self, storage: BaseStorage, path: str
+    ) -> None:
+        name = f"hostile-{uuid.uuid4().hex[:8]}"
+        teacher = Uniform(Discrete(["a"]), seed=0)
+        config = {"teacher": {"class": path, "params": {}}, "uid": "x"}
+        storage.create_curriculum(name, config, teacher.state_bytes())
+        before = set(sys.modules)
+        with pytest.raises(ValidationError, match="not a registered teachkit class"):
+            Curriculum.load(storage, name)
+        assert "this" not in set(sys.modules) - before
+
+    def test_loading_a_missing_curriculum_writes_nothing(self, storage: BaseStorage) -> None:
+        before = storage.list_curricula()
+        with pytest.raises(CurriculumNotFoundError):
+            Curriculum.load(storage, f"nobody-{uuid.uuid4().hex[:8]}")
+        assert storage.list_curricula() == before
+
+
+def _rng_named(name: str) -> bytes:
+    """A snapshot whose Generator names a bit generator that is not in the table."""
+    rng = {"__tk__": "rng", "bit_generator": name, "state": {}}
+    return zlib.compress(
+        json.dumps({"version": 1, "class": "Uniform", "state": {"_rng": rng}}).encode()
+    )

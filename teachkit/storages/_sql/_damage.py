@@ -17,9 +17,8 @@ from urllib.parse import quote
 from teachkit.errors import CurriculumNotFoundError, StorageError
 
 RESTORE = (
-    "Nothing was changed. Restore the database from a backup; if only a teacher snapshot "
-    "is damaged, rebuild the teacher from the log instead: "
-    "Curriculum.load(url, name, snapshots=False)"
+    "Nothing was changed. Restore the database from a backup: teachkit cannot repair it "
+    "(only a damaged teacher snapshot can be rebuilt from the log, and the error then says so)"
 )
 
 
