@@ -379,7 +379,10 @@ class Curriculum:
                     f"outcome: expected an Outcome, got {type(outcome).__name__}; e.g. tk.Outcome(score=1.0)"
                 ],
             )
-        if isinstance(assignment, Assignment) and self._foreign(assignment) is None:
+        if isinstance(assignment, Assignment):
+            foreign = self._foreign(assignment)
+            if foreign is not None:
+                raise ValidationError("tell", [f"assignment {assignment.id} {foreign}"])
             aid = assignment.id
         else:
             aid = int(self._ids([assignment], "tell")[0])
