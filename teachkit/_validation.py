@@ -245,6 +245,17 @@ def name_problem(kind: str, value: Any) -> str | None:
     return None
 
 
+def all_valid(kind: str, values: list[Any]) -> bool:
+    """Whether every value follows the rule for ``kind``: a fast check over many names
+    (one scan of their concatenation); call :func:`name_problem` on each to say which
+    does not."""
+    if not all(type(v) is str and v for v in values):
+        return False
+    if max(map(len, values), default=0) > MAX_LENGTH[kind]:
+        return False
+    return _FORBIDDEN.search("".join(values)) is None
+
+
 def check_name(kind: str, value: Any, subject: str | None = None) -> str:
     """Return ``value`` if it is a valid learner id, curriculum name or task name (see
     :data:`MAX_LENGTH`), else raise a ValidationError (titled ``subject``, default ``kind``)."""

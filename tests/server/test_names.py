@@ -40,3 +40,10 @@ def test_every_tenant_and_course_name_makes_a_valid_curriculum_name() -> None:
     assert check_name("curriculum name", f"{tenant}/{'c' * 100}")
     with pytest.raises(Exception, match="tenant"):
         check_tenant("a\x00b")
+
+
+def test_the_event_export_checks_its_learner_filter(demo: Api) -> None:
+    course = demo_definition()["name"]
+    response = demo.call("GET", f"/v1/courses/{course}/events?learner=a%00b", demo.admin)
+    assert response.status_code == 422, response.text
+    assert "control characters" in response.text

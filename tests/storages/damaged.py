@@ -183,6 +183,7 @@ CASES: list[Case] = [
         StorageError,
         "starting state .* is damaged.*restore the database from a backup",
     ),
+    Case("a table dropped", _sql("DROP TABLE teachkit_events"), StorageError, DAMAGED),
     Case(
         "no snapshot at all",
         _sql("DELETE FROM teachkit_snapshots"),

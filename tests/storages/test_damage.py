@@ -107,6 +107,11 @@ def test_storage_info_reads_only(made: dict[str, tuple[Case, Path]], tmp_path: P
     before = foreign.read_bytes()
     assert main(["storage", "info", f"sqlite:///{foreign}"]) == 0
     assert foreign.read_bytes() == before
+    for name in ("random bytes", "truncated file"):
+        path = made[name][1]
+        before = path.read_bytes()
+        assert main(["storage", "info", f"sqlite:///{path}"]) != 0
+        assert path.read_bytes() == before
 
 
 def test_a_storage_object_opened_for_loading_creates_nothing(tmp_path: Path) -> None:
