@@ -914,11 +914,26 @@ class Curriculum:
             elif isinstance(op, ChangeOp):
                 changed = BaseTeacher.from_config(op.config, allow=self._allow)
                 assert isinstance(changed, BaseTeacher)
-                changed.load_state_bytes(op.state)
+                try:
+                    changed.load_state_bytes(op.state)
+                except Exception as exc:  # stored bytes: whatever decoding them raises
+                    raise self._damaged_op(op.seq, "teacher state", exc) from None
                 self._teacher, self._space = changed, changed.space
             else:
-                self._teacher._learn(op.to_batch(self._space))
+                try:
+                    batch = op.to_batch(self._space)
+                except Exception as exc:  # stored rows: whatever decoding them raises
+                    raise self._damaged_op(op.seq, "events", exc) from None
+                self._teacher._learn(batch)
             self._applied = op.seq
+
+    def _damaged_op(self, seq: int, what: str, exc: Exception) -> StorageError:
+        return StorageError(
+            f"{self._storage.url}: op {seq} of curriculum {self.name!r} is damaged (its "
+            f"{what}: {type(exc).__name__}: {exc}); nothing was changed. Restore the "
+            "database from a backup (the log is the source of truth; teachkit cannot "
+            "rebuild it)"
+        )
 
     def close(self) -> None:
         """Close the storage's connections (the log is already durable; nothing is lost)."""

@@ -183,6 +183,18 @@ CASES: list[Case] = [
         StorageError,
         "starting state .* is damaged.*restore the database from a backup",
     ),
+    Case(
+        "damaged event rows",
+        _sql("UPDATE teachkit_events SET rewards = '[1, ' WHERE op_seq = 12"),
+        StorageError,
+        "op 12 of curriculum 'math' is damaged \\(its events",
+    ),
+    Case(
+        "an event on an unknown task",
+        _sql("UPDATE teachkit_events SET task = 'div' WHERE op_seq = 12"),
+        StorageError,
+        "op 12 of curriculum 'math' is damaged",
+    ),
     Case("a table dropped", _sql("DROP TABLE teachkit_events"), StorageError, DAMAGED),
     Case(
         "no snapshot at all",

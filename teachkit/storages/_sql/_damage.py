@@ -32,6 +32,7 @@ def damaged(url: str, exc: BaseException, what: str = "the database") -> Storage
 
 
 def not_found(url: str, why: str) -> CurriculumNotFoundError:
+    """The error for a database that holds no curricula (missing, empty or foreign)."""
     return CurriculumNotFoundError(
         f"{url}: {why}, so it holds no curricula; nothing was created or changed. Check the "
         f"URL, or create a curriculum there with Curriculum(teacher, storage={url!r}, name=...)"
