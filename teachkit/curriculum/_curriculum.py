@@ -211,6 +211,12 @@ class Curriculum:
         store = get_storage(storage, create=False)  # loading writes nothing
         try:
             info = store.get_curriculum(name)
+            if not isinstance(info.config.get("teacher"), dict):
+                raise StorageError(
+                    f"{store.url}: the configuration of curriculum {name!r} is damaged "
+                    f"(expected a teacher, got {preview(info.config, 3)}); nothing was "
+                    "changed. Restore the database from a backup"
+                )
             config = upgrade_config(info.config["teacher"])
             try:
                 teacher = BaseTeacher.from_config(config, allow=allowed)

@@ -215,6 +215,12 @@ CASES: list[Case] = [
         "configuration of curriculum 'math' is damaged",
     ),
     Case(
+        "config without a teacher",
+        _sql("UPDATE teachkit_curricula SET config = '{\"lease_seconds\": 5}'"),
+        StorageError,
+        "configuration of curriculum 'math' is damaged",
+    ),
+    Case(
         "garbage schema revision",
         _sql("UPDATE teachkit_alembic_version SET version_num = '#\x01?'"),
         StorageError,

@@ -261,10 +261,10 @@ class SQLStorage(BaseStorage):
                     f"known: {sorted(names)}"
                 )
         config = _json(row[1], self.url, f"the configuration of curriculum {name!r}")
-        if not isinstance(config, dict) or not isinstance(config.get("teacher"), dict):
+        if not isinstance(config, dict):
             raise StorageError(
                 f"{self.url}: the configuration of curriculum {name!r} is damaged (expected "
-                f"an object with a 'teacher', got {str(row[1])[:60]!r}). {RESTORE}"
+                f"a JSON object, got {str(row[1])[:60]!r}). {RESTORE}"
             )
         return CurriculumInfo(int(row[0]), name, config, float(row[2]))
 
