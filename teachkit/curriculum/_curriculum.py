@@ -20,7 +20,13 @@ from teachkit._legacy import upgrade_config, upgrade_state
 from teachkit._records import Assignment, Event, Outcome, Task
 from teachkit._teacher import BaseTeacher
 from teachkit._time import from_timestamp, utcnow
-from teachkit._validation import check_learner_id, check_name, check_positive_int, preview
+from teachkit._validation import (
+    check_learner_id,
+    check_name,
+    check_positive_int,
+    is_int,
+    preview,
+)
 from teachkit._version import __version__
 from teachkit.curriculum._assignments import AssignmentBatch
 from teachkit.curriculum._bank import change_space, task_names
@@ -735,7 +741,13 @@ class Curriculum:
         """An assignment and its status: ``"open"``, ``"told"`` or ``"abandoned"``."""
         from teachkit.storages._base import STATUS_NAMES
 
-        row = self._storage.get_assignment(self._info.id, int(assignment_id))
+        if not is_int(assignment_id):
+            raise ValidationError(
+                "get_assignment",
+                [f"expected an integer assignment id, got {preview([assignment_id])}"],
+            )
+        fits = 1 <= assignment_id < 2**63  # ids are 64-bit: a larger one was never handed out
+        row = self._storage.get_assignment(self._info.id, int(assignment_id)) if fits else None
         if row is None:
             raise UnknownAssignmentError(
                 f"curriculum {self.name!r} never handed out assignment id {assignment_id}"

@@ -21,7 +21,12 @@ import pytest
 from teachkit._batch import OutcomeBatch
 from teachkit._records import Outcome
 from teachkit.curriculum import Curriculum
-from teachkit.errors import CurriculumNotFoundError, StorageError, ValidationError
+from teachkit.errors import (
+    CurriculumNotFoundError,
+    StorageError,
+    UnknownAssignmentError,
+    ValidationError,
+)
 from teachkit.spaces import Discrete
 from teachkit.storages import BaseStorage, InMemoryStorage
 from teachkit.teachers import Uniform
@@ -203,6 +208,17 @@ class CurriculumCases:
         with pytest.raises(CurriculumNotFoundError):
             Curriculum.load(storage, f"nobody-{uuid.uuid4().hex[:8]}")
         assert storage.list_curricula() == before
+
+    def test_out_of_range_assignment_ids_are_unknown_everywhere(self, storage: BaseStorage) -> None:
+        cur = _curriculum(storage)
+        cur.ask("alice")
+        for aid in (2**70, 2**63, -1, 0, 99):
+            with pytest.raises(UnknownAssignmentError):
+                cur.get_assignment(aid)
+        for bad in ("1", 1.0, True, None):
+            with pytest.raises(ValidationError, match="integer assignment id"):
+                cur.get_assignment(bad)
+        assert cur.get_assignment(np.int64(1))[1] == "open"
 
 
 def _rng_named(name: str) -> bytes:
