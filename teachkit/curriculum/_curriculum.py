@@ -9,6 +9,7 @@ import threading
 import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -315,7 +316,9 @@ class Curriculum:
             digest = fingerprint("ask", learner_id)
         with OpContext(self, now) as tx:
             if request_id is not None and (found := tx.find_request(request_id)) is not None:
-                return Assignment.from_dict(first_answer(found, digest, request_id, "ask"))
+                first = Assignment.from_dict(first_answer(found, digest, request_id, "ask"))
+                # an answer stored before assignments carried the token gets it now
+                return first if first.curriculum_uid else replace(first, curriculum_uid=self._uid)
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, 1)
             mask = self._teacher.train_mask(learner_id)
