@@ -316,9 +316,11 @@ class Curriculum:
             digest = fingerprint("ask", learner_id)
         with OpContext(self, now) as tx:
             if request_id is not None and (found := tx.find_request(request_id)) is not None:
-                first = Assignment.from_dict(first_answer(found, digest, request_id, "ask"))
+                answer = Assignment.from_dict(first_answer(found, digest, request_id, "ask"))
                 # an answer stored before assignments carried the token gets it now
-                return first if first.curriculum_uid else replace(first, curriculum_uid=self._uid)
+                if answer.curriculum_uid:
+                    return answer
+                return replace(answer, curriculum_uid=self._uid)
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, 1)
             mask = self._teacher.train_mask(learner_id)
