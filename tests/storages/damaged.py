@@ -92,9 +92,9 @@ def _truncated(src: Path, folder: Path) -> Path:
     return dst
 
 
-def _corrupt_events(src: Path, folder: Path) -> Path:
+def _corrupt_events(src: Path, folder: Path, name: str = "corrupt-pages") -> Path:
     """Overwrite the pages of the event table (its B-tree root) with noise."""
-    dst = _copy(src, folder, "corrupt-pages")
+    dst = _copy(src, folder, name)
     conn = sqlite3.connect(dst)
     root = conn.execute(
         "SELECT rootpage FROM sqlite_master WHERE name = 'teachkit_events'"
@@ -106,6 +106,13 @@ def _corrupt_events(src: Path, folder: Path) -> Path:
     data[(root - 1) * page : root * page] = noise
     dst.write_bytes(bytes(data))
     return dst
+
+
+def _newer_and_corrupt(src: Path, folder: Path) -> Path:
+    """A revision that looks newer, in a file whose pages are corrupt: damage, not a newer
+    teachkit (SQLite's own check tells them apart)."""
+    newer = _sql("UPDATE teachkit_alembic_version SET version_num = '0099'")(src, folder)
+    return _corrupt_events(newer, folder, "newer-and-corrupt")
 
 
 def _snapshot(blob: bytes, *, seq: str = "seq > 0") -> Callable[[Path, Path], Path]:
@@ -231,6 +238,12 @@ CASES: list[Case] = [
         _sql("UPDATE teachkit_alembic_version SET version_num = '0099'"),
         SchemaVersionError,
         "newer teachkit",
+    ),
+    Case(
+        "newer-looking revision on corrupt pages",
+        _newer_and_corrupt,
+        StorageError,
+        DAMAGED,
     ),
     # hostile content
     Case(
