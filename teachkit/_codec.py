@@ -5,6 +5,11 @@ encoded as data, not code. Supported: None, bool, int, float (NaN and inf includ
 list, tuple, dict (any hashable keys), numpy arrays and scalars, numpy Generators (their
 bit-generator state) and aware datetimes. Anything else raises TypeError naming where it
 was found, so a teacher author learns at once which attribute needs a custom state hook.
+
+Decoding trusts nothing it reads: bit generators come from a fixed table
+(:data:`BIT_GENERATORS`), never from a name looked up in numpy, and a compressed snapshot
+may expand to at most :data:`MAX_STATE_BYTES`; anything else is a
+:class:`~teachkit.errors.StorageError` naming what is wrong.
 """
 
 from __future__ import annotations
@@ -17,7 +22,24 @@ from typing import Any
 
 import numpy as np
 
+from teachkit.errors import StorageError
+
 _TAG = "__tk__"
+
+BIT_GENERATORS: dict[str, type[np.random.BitGenerator]] = {
+    "PCG64": np.random.PCG64,
+    "PCG64DXSM": np.random.PCG64DXSM,
+    "MT19937": np.random.MT19937,
+    "Philox": np.random.Philox,
+    "SFC64": np.random.SFC64,
+}
+"""The bit generators a stored Generator may name: numpy's, by class name."""
+
+MAX_STATE_BYTES = 256 << 20
+"""The most a compressed snapshot may expand to when it is loaded: 256 MiB of JSON (a
+teacher over a million tasks stays far below). More is refused as damaged or hostile
+(a small blob can expand a thousandfold), never held in memory. Read at each load, so a
+deployment with a truly larger teacher can raise it."""
 
 
 def encode(obj: Any, path: str = "state") -> Any:
@@ -95,7 +117,13 @@ def decode(data: Any) -> Any:
     if tag == "dict":
         return {_hashable(decode(k)): decode(v) for k, v in data["v"]}
     if tag == "rng":
-        bitgen = getattr(np.random, data["bit_generator"])()
+        kind = BIT_GENERATORS.get(data.get("bit_generator"))  # type: ignore[arg-type]
+        if kind is None:
+            raise ValueError(
+                f"unknown bit generator {str(data.get('bit_generator'))[:40]!r} in encoded "
+                f"state; expected one of {sorted(BIT_GENERATORS)}"
+            )
+        bitgen = kind()
         bitgen.state = decode(data["state"])
         return np.random.Generator(bitgen)
     if tag == "datetime":
@@ -113,5 +141,25 @@ def dumps(obj: Any) -> bytes:
     return zlib.compress(text.encode("utf-8"), 1)
 
 
-def loads(blob: bytes) -> Any:
-    return decode(json.loads(zlib.decompress(blob).decode("utf-8")))
+def loads(blob: bytes, *, limit: int | None = None) -> Any:
+    """Inverse of :func:`dumps`. Raises StorageError for bytes that are not a snapshot
+    (not zlib, not UTF-8 JSON, unknown tags or bit generators) or that would expand past
+    ``limit`` bytes (default :data:`MAX_STATE_BYTES`), without ever holding more."""
+    limit = MAX_STATE_BYTES if limit is None else limit
+    try:
+        inflate = zlib.decompressobj()
+        text = inflate.decompress(bytes(blob), limit + 1)
+        if len(text) > limit or inflate.unconsumed_tail:
+            raise StorageError(
+                f"teacher state expands past {limit} bytes (teachkit._codec.MAX_STATE_BYTES); "
+                "it is damaged or was not written by teachkit"
+            )
+        if not inflate.eof:
+            raise ValueError("the compressed data is truncated")
+        return decode(json.loads(text.decode("utf-8")))
+    except StorageError:
+        raise
+    except (zlib.error, ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        raise StorageError(
+            f"teacher state is not a valid snapshot ({type(exc).__name__}: {exc})"
+        ) from None

@@ -207,6 +207,11 @@ class Assignment:
     PLR's and ACCEL's new levels, POET's transfer tests): play it and tell its outcome, but
     take no learning step on it. The flag comes from the teacher when the task is asked;
     an assignment read back from the storage (``Curriculum.assignments()``) reports True.
+
+    ``curriculum_uid`` is the token of the curriculum that handed the assignment out
+    (:attr:`Curriculum.uid`): unlike the name, it never collides, so a curriculum refuses
+    the assignments of any other, even one of the same name in another storage. Empty for
+    an assignment built by hand or recorded before curricula had tokens.
     """
 
     id: int
@@ -216,6 +221,7 @@ class Assignment:
     expires: datetime | None = None
     curriculum: str = ""
     train: bool = True
+    curriculum_uid: str = ""
 
     @property
     def lease(self) -> timedelta | None:
@@ -232,6 +238,7 @@ class Assignment:
             "expires": None if self.expires is None else self.expires.isoformat(),
             "curriculum": self.curriculum,
             "train": self.train,
+            "curriculum_uid": self.curriculum_uid,
         }
 
     @classmethod
@@ -247,6 +254,7 @@ class Assignment:
             expires=None if expires is None else _parse_time("Assignment", expires),
             curriculum=data.get("curriculum", ""),
             train=bool(data.get("train", True)),
+            curriculum_uid=str(data.get("curriculum_uid", "")),
         )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import numbers
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -198,14 +199,97 @@ def check_seed(where: str, seed: Any) -> None:
         raise ValidationError(where, [f"seed: expected an integer or None, got {seed!r}"])
 
 
+# -- ids and names that storages keep --------------------------------------------------------------
+MAX_LENGTH: dict[str, int] = {
+    "learner_id": 200,
+    "curriculum name": 200,
+    "task name": 1000,
+    "request_id": 200,
+}
+"""The longest learner id, curriculum name, task name and request id, in characters.
+
+Learner ids, curriculum names and request ids live in ``VARCHAR(200)`` columns; task
+names in text columns, but they travel in every event, so they are bounded too. The other
+rule is the same for all of them: a non-empty ``str`` without control characters (``U+0000``-``U+001F``,
+``U+007F``-``U+009F``: NUL, tabs, newlines, escapes) and without lone surrogates (which no
+UTF-8 database can store). Every storage gets only what passes, so all of them accept
+and refuse the same ids.
+"""
+
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def name_problem(kind: str, value: Any) -> str | None:
+    """What is wrong with a learner id, curriculum name or task name (``kind`` is a key of
+    :data:`MAX_LENGTH`), or None when it follows the rules.
+
+    >>> name_problem("learner_id", "alice") is None
+    True
+    >>> print(name_problem("curriculum name", "x" * 201))
+    curriculum name: expected at most 200 characters, got 201 (starting 'xxxxxxxxxxxxxxxxxxxxxxxx')
+    """
+    limit = MAX_LENGTH[kind]
+    if not isinstance(value, str) or not value:
+        return f"{kind}: expected a non-empty string, got {_cut(value)} ({type(value).__name__})"
+    if len(value) > limit:
+        return (
+            f"{kind}: expected at most {limit} characters, got {len(value)} "
+            f"(starting {value[:24]!r})"
+        )
+    bad = _FORBIDDEN.search(value)
+    if bad is not None:
+        return (
+            f"{kind}: expected no control characters or lone surrogates, got "
+            f"{bad.group()!r} at position {bad.start()} of {_cut(value)}"
+        )
+    return None
+
+
+def all_valid(kind: str, values: list[Any]) -> bool:
+    """Whether every value follows the rule for ``kind``: a fast check over many names
+    (one scan of their concatenation); call :func:`name_problem` on each to say which
+    does not."""
+    if not all(type(v) is str and v for v in values):
+        return False
+    if max(map(len, values), default=0) > MAX_LENGTH[kind]:
+        return False
+    return _FORBIDDEN.search("".join(values)) is None
+
+
+def check_name(kind: str, value: Any, subject: str | None = None) -> str:
+    """Return ``value`` if it is a valid learner id, curriculum name or task name (see
+    :data:`MAX_LENGTH`), else raise a ValidationError (titled ``subject``, default ``kind``)."""
+    if type(value) is str and len(value) <= 200 and _FORBIDDEN.search(value) is None and value:
+        return value  # the common case, without building a message
+    problem = name_problem(kind, value)
+    if problem is not None:
+        if subject is None:
+            raise ValidationError(kind, [problem.partition(": ")[2]])
+        raise ValidationError(subject, [problem])
+    return value
+
+
+def _cut(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def check_learner_id(learner_id: Any) -> str:
-    """A learner id is a non-empty string."""
-    if not isinstance(learner_id, str) or not learner_id:
+    """A learner id: a non-empty string of at most 200 characters, with no control
+    characters or lone surrogates (:data:`MAX_LENGTH`)."""
+    if (
+        type(learner_id) is str
+        and 0 < len(learner_id) <= 200
+        and _FORBIDDEN.search(learner_id) is None
+    ):
+        return learner_id
+    problem = name_problem("learner_id", learner_id)
+    if problem is not None:
         raise ValidationError(
             "learner_id",
             [
-                f"expected a non-empty string, got {learner_id!r}; "
-                "identify learners by strings, e.g. str(user.id) or 'agent-0'"
+                f"{problem.partition(': ')[2]}; identify learners by strings, "
+                "e.g. str(user.id) or 'agent-0'"
             ],
         )
     return learner_id

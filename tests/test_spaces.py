@@ -111,7 +111,12 @@ ERRORS = [
     (lambda: Discrete(0), "expected at least one task, got a count of 0"),
     (lambda: Discrete("abc"), "tasks: expected a list of names or a count, got str"),
     (lambda: Discrete(["a", "a", "b"]), "names must be unique, repeated: 'a'"),
-    (lambda: Discrete(["a", ""]), "tasks[1]: expected a non-empty string name, got ''"),
+    (lambda: Discrete(["a", ""]), "tasks[1]: expected a non-empty string, got '' (str)"),
+    (
+        lambda: Discrete(["a\x00b", "c"]),
+        "tasks[0]: expected no control characters or lone surrogates, got '\\x00' at position 1",
+    ),
+    (lambda: Discrete(["a", "b" * 1001]), "tasks[1]: expected at most 1000 characters, got 1001"),
     (
         lambda: Discrete(["add", "sub"], prerequisites={"sub": ["ad"]}),
         "unknown task 'ad' (did you mean 'add'?)",

@@ -178,6 +178,7 @@ def _check_state(fresh: Callable[[], BaseTeacher], script: _Script) -> None:
 
 def _check_curriculum(fresh: Callable[[], BaseTeacher], script: _Script) -> None:
     from teachkit.curriculum import Curriculum
+    from teachkit.curriculum._curriculum import config_modules
 
     cur = Curriculum(fresh(), snapshot_every=7)
     rng = np.random.default_rng(script.seed)
@@ -196,7 +197,9 @@ def _check_curriculum(fresh: Callable[[], BaseTeacher], script: _Script) -> None
     # ...and what a curriculum rebuilt from the log (snapshot + replay) does choose.
     with warnings.catch_warnings():
         warnings.simplefilter("error", ReplayMismatchWarning)
-        loaded = Curriculum.load(cur.storage, cur.name)
+        loaded = Curriculum.load(
+            cur.storage, cur.name, allow=config_modules(cur.teacher.to_config())
+        )
     assert loaded.teacher.state_bytes() == cur.teacher.state_bytes(), (
         "the reloaded teacher's state differs from the running teacher's"
     )
@@ -265,6 +268,7 @@ def _grown_curriculum(fresh: Callable[[], BaseTeacher], script: _Script) -> tupl
 
 def _check_growth(fresh: Callable[[], BaseTeacher], script: _Script) -> None:
     from teachkit.curriculum import Curriculum
+    from teachkit.curriculum._curriculum import config_modules
 
     cur, asked = _grown_curriculum(fresh, script)
     twin, twin_asked = _grown_curriculum(fresh, script)
@@ -275,7 +279,9 @@ def _check_growth(fresh: Callable[[], BaseTeacher], script: _Script) -> None:
         )
     with warnings.catch_warnings():
         warnings.simplefilter("error", ReplayMismatchWarning)
-        loaded = Curriculum.load(cur.storage, cur.name)
+        loaded = Curriculum.load(
+            cur.storage, cur.name, allow=config_modules(cur.teacher.to_config())
+        )
     assert loaded.teacher.state_bytes() == cur.teacher.state_bytes(), (
         "a curriculum reloaded after growing holds another teacher state"
     )

@@ -27,6 +27,15 @@ def _engine(url: str) -> Any:
     return create_engine(normalize_url(url))
 
 
+def _existing_sqlite_file(url: str) -> None:
+    from teachkit.storages._sql._damage import check_sqlite_file
+    from teachkit.storages._sql._storage import normalize_url
+
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        check_sqlite_file(parsed.database, url, tables=False)
+
+
 def _upgrade(args: argparse.Namespace) -> int:
     from teachkit.storages._sql._migrate import upgrade
 
@@ -46,6 +55,7 @@ def _info(args: argparse.Namespace) -> int:
     from teachkit.storages._sql._migrate import current_revision
     from teachkit.storages._sql._schema import HEAD_REVISION
 
+    _existing_sqlite_file(args.url)  # info only reads: a missing file is an error, not created
     engine = _engine(args.url)
     try:
         with engine.connect() as conn:
@@ -56,7 +66,7 @@ def _info(args: argparse.Namespace) -> int:
     if revision == HEAD_REVISION:
         from teachkit.storages import get_storage
 
-        storage = get_storage(args.url)
+        storage = get_storage(args.url, create=False)
         names = storage.list_curricula()
         storage.close()
         print(f"curricula ({len(names)}): {', '.join(names) if names else '-'}")

@@ -34,8 +34,10 @@ class AssignmentBatch(Sequence[Assignment]):
         expires: datetime | None,
         texts: list[str] | None = None,
         train: np.ndarray | None = None,
+        curriculum_uid: str = "",
     ) -> None:
         self.curriculum = curriculum
+        self.curriculum_uid = curriculum_uid
         self.learner_id = learner_id
         self.ids = ids
         self.encoded = encoded
@@ -68,6 +70,7 @@ class AssignmentBatch(Sequence[Assignment]):
             expires=self.expires,
             curriculum=self.curriculum,
             train=bool(self.train[i]),
+            curriculum_uid=self.curriculum_uid,
         )
 
     def __iter__(self) -> Iterator[Assignment]:

@@ -6,8 +6,10 @@ import copy
 import json
 import logging
 import threading
+import uuid
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +21,13 @@ from teachkit._legacy import upgrade_config, upgrade_state
 from teachkit._records import Assignment, Event, Outcome, Task
 from teachkit._teacher import BaseTeacher
 from teachkit._time import from_timestamp, utcnow
-from teachkit._validation import check_learner_id, check_positive_int, preview
+from teachkit._validation import (
+    check_learner_id,
+    check_name,
+    check_positive_int,
+    is_int,
+    preview,
+)
 from teachkit._version import __version__
 from teachkit.curriculum._assignments import AssignmentBatch
 from teachkit.curriculum._bank import change_space, task_names
@@ -38,6 +46,7 @@ from teachkit.errors import (
     AssignmentFinishedError,
     CurriculumExistsError,
     ReplayMismatchWarning,
+    StorageError,
     UnknownAssignmentError,
     ValidationError,
 )
@@ -119,6 +128,7 @@ class Curriculum:
             "lease_seconds": None if lease is None else lease.total_seconds(),
             "snapshot_every": snapshot_every,
             "teachkit_version": __version__,
+            "uid": uuid.uuid4().hex,
         }
         try:
             info = store.create_curriculum(name, config, teacher.state_bytes())
@@ -136,10 +146,12 @@ class Curriculum:
                     f"teacher ({differences}); load it with Curriculum.load(storage, name) "
                     "or choose another name"
                 ) from None
-            loaded = Curriculum.load(store, name, on_abandon=on_abandon, clock=clock)
+            loaded = Curriculum.load(
+                store, name, on_abandon=on_abandon, clock=clock, allow=config_modules(config)
+            )
             self.__dict__.update(loaded.__dict__)
             return
-        self._setup(store, info, teacher, on_abandon, clock)
+        self._setup(store, info, teacher, on_abandon, clock, config_modules(config))
         self._last_snapshot = 0
 
     def _setup(
@@ -149,9 +161,12 @@ class Curriculum:
         teacher: BaseTeacher,
         on_abandon: AbandonCallback | None,
         clock: Callable[[], datetime] | None,
+        allow: Iterable[str] = (),
     ) -> None:
         self._storage = storage
+        self._allow = tuple(allow)
         self._info = info
+        self._uid = curriculum_uid(info)
         self._teacher = teacher
         self._space = teacher.space
         self._on_abandon = on_abandon
@@ -166,6 +181,7 @@ class Curriculum:
         self._lock = threading.RLock()
         self._mismatch_warned = False
         self._last_abandoned: list[Assignment] = []
+        self._use_snapshots = True
 
     @classmethod
     def load(
@@ -175,19 +191,58 @@ class Curriculum:
         *,
         on_abandon: AbandonCallback | None = None,
         clock: Callable[[], datetime] | None = None,
+        snapshots: bool = True,
+        allow: Iterable[str] = (),
     ) -> Curriculum:
         """Rebuild a stored curriculum: its teacher from the latest snapshot plus a replay
-        of the ops after it (same state, same RNG, same next choices)."""
-        store = get_storage(storage)
-        info = store.get_curriculum(name)
-        teacher = BaseTeacher.from_config(upgrade_config(info.config["teacher"]))
-        if not isinstance(teacher, BaseTeacher):
-            raise ValidationError(
-                "Curriculum.load", [f"stored teacher is a {type(teacher).__name__}"]
-            )
-        self = cls.__new__(cls)
-        self._setup(store, info, teacher, on_abandon, clock)
-        self._reload()
+        of the ops after it (same state, same RNG, same next choices).
+
+        Loading only reads: a URL naming a missing file or a database without teachkit's
+        tables raises CurriculumNotFoundError and creates nothing. A damaged database,
+        configuration or snapshot raises StorageError saying what is damaged.
+
+        The stored configuration names the teacher's classes. Teachkit's registered
+        classes (:mod:`teachkit.registry`) always load; any other class only from a module
+        in ``allow``: a stored path is never imported otherwise, so a database from
+        elsewhere cannot run code.
+
+        Args:
+            allow: modules or packages (``["mypkg.teachers"]``) whose classes the stored
+                configuration may name besides teachkit's own: teachers of your own.
+            snapshots: False ignores every snapshot after the curriculum's start and
+                replays the whole log: how to recover when a snapshot is damaged (it
+                writes nothing; call :meth:`snapshot` afterwards to store a good one).
+        """
+        _check_name(name, "Curriculum.load")
+        allowed = _allowed(allow)
+        store = get_storage(storage, create=False)  # loading writes nothing
+        try:
+            info = store.get_curriculum(name)
+            if not isinstance(info.config.get("teacher"), dict):
+                raise StorageError(
+                    f"{store.url}: the configuration of curriculum {name!r} is damaged "
+                    f"(expected a teacher, got {preview(info.config, 3)}); nothing was "
+                    "changed. Restore the database from a backup"
+                )
+            config = upgrade_config(info.config["teacher"])
+            try:
+                teacher = BaseTeacher.from_config(config, allow=allowed)
+            except ValidationError as exc:
+                raise ValidationError(
+                    f"Curriculum.load: the stored teacher of {name!r} in {store.url}", exc.problems
+                ) from None
+            if not isinstance(teacher, BaseTeacher):
+                raise ValidationError(
+                    "Curriculum.load", [f"stored teacher is a {type(teacher).__name__}"]
+                )
+            self = cls.__new__(cls)
+            self._setup(store, info, teacher, on_abandon, clock, allowed)
+            self._use_snapshots = bool(snapshots)
+            self._reload()
+        except BaseException:
+            if store is not storage:  # opened here from a URL: close it again
+                store.close()
+            raise
         return self
 
     # -- properties -------------------------------------------------------------------------
@@ -224,6 +279,16 @@ class Curriculum:
         return self._info.id
 
     @property
+    def uid(self) -> str:
+        """A token no other curriculum has, even one of the same name in another storage.
+
+        Every assignment this curriculum hands out carries it
+        (:attr:`Assignment.curriculum_uid`), and ``tell``/``tell_many`` refuse an
+        assignment whose token differs, before writing anything.
+        """
+        return self._uid
+
+    @property
     def ops(self) -> int:
         """How many asks and tells this curriculum has applied."""
         return self._applied
@@ -251,7 +316,11 @@ class Curriculum:
             digest = fingerprint("ask", learner_id)
         with OpContext(self, now) as tx:
             if request_id is not None and (found := tx.find_request(request_id)) is not None:
-                return Assignment.from_dict(first_answer(found, digest, request_id, "ask"))
+                answer = Assignment.from_dict(first_answer(found, digest, request_id, "ask"))
+                # an answer stored before assignments carried the token gets it now
+                if answer.curriculum_uid:
+                    return answer
+                return replace(answer, curriculum_uid=self._uid)
             self._mutating = True
             encoded = self._teacher.ask_encoded(learner_id, 1)
             mask = self._teacher.train_mask(learner_id)
@@ -268,6 +337,7 @@ class Curriculum:
                 expires=None if expires is None else from_timestamp(expires),
                 curriculum=self.name,
                 train=True if mask is None else bool(mask[0]),
+                curriculum_uid=self._uid,
             )
             if request_id is not None:
                 self._remember(tx, request_id, seq, digest, assignment.to_dict(), now)
@@ -299,6 +369,7 @@ class Curriculum:
             expires=None if expires is None else from_timestamp(expires),
             texts=texts,
             train=None if mask is None else np.asarray(mask, dtype=bool).copy(),
+            curriculum_uid=self._uid,
         )
 
     # -- telling --------------------------------------------------------------------------
@@ -325,9 +396,10 @@ class Curriculum:
                     f"outcome: expected an Outcome, got {type(outcome).__name__}; e.g. tk.Outcome(score=1.0)"
                 ],
             )
-        if isinstance(assignment, Assignment) and (
-            not assignment.curriculum or assignment.curriculum == self.name
-        ):
+        if isinstance(assignment, Assignment):
+            foreign = self._foreign(assignment)
+            if foreign is not None:
+                raise ValidationError("tell", [f"assignment {assignment.id} {foreign}"])
             aid = assignment.id
         else:
             aid = int(self._ids([assignment], "tell")[0])
@@ -380,7 +452,8 @@ class Curriculum:
         Either ``tell_many([(assignment, outcome), ...])`` or
         ``tell_many(assignments, outcomes)`` where ``outcomes`` is a list of Outcome or a
         columnar :class:`~teachkit.OutcomeBatch` (fastest). The whole batch is checked
-        before anything is written: one bad item rejects all of them.
+        before anything is written: one bad item rejects all of them. An empty batch
+        (no assignments, an empty OutcomeBatch) is a no-op: it returns 0 and writes no op.
         """
         if outcomes is None:
             pairs: list[Any] = list(items)
@@ -418,6 +491,8 @@ class Curriculum:
             raise ValidationError(
                 "tell_many", [f"expected one outcome per assignment ({len(ids)}), got {len(outs)}"]
             )
+        if not len(ids):  # nothing to tell: no op, on every storage (a gap-free log)
+            return 0
         batch = self._tell(ids, outs, skip_if_finished, known)
         return 0 if batch is None else len(batch)
 
@@ -502,16 +577,17 @@ class Curriculum:
 
     def _ids(self, targets: Any, where: str) -> np.ndarray:
         if isinstance(targets, AssignmentBatch):
-            self._check_own(targets.curriculum, where)
+            foreign = self._foreign(targets)
+            if foreign is not None:
+                raise ValidationError(where, [f"this batch of assignments {foreign}"])
             return targets.ids
         ids: list[int] = []
         problems: list[str] = []
         for i, t in enumerate(targets):
             if isinstance(t, Assignment):
-                if t.curriculum and t.curriculum != self.name:
-                    problems.append(
-                        f"[{i}]: assignment {t.id} belongs to curriculum {t.curriculum!r}, not {self.name!r}"
-                    )
+                foreign = self._foreign(t)
+                if foreign is not None:
+                    problems.append(f"[{i}]: assignment {t.id} {foreign}")
                 ids.append(t.id)
             elif isinstance(t, int | np.integer) and not isinstance(t, bool):
                 ids.append(int(t))
@@ -542,11 +618,24 @@ class Curriculum:
             "ignore repeated tells"
         )
 
-    def _check_own(self, curriculum: str, where: str) -> None:
-        if curriculum and curriculum != self.name:
-            raise ValidationError(
-                where, [f"these assignments belong to curriculum {curriculum!r}, not {self.name!r}"]
+    def _foreign(self, assignment: Assignment | AssignmentBatch) -> str | None:
+        """Why an assignment (or a batch) is not this curriculum's, or None if it may be.
+
+        The token decides when the assignment has one; the name only for assignments
+        built by hand (a bare id carries nothing and is checked against the log alone).
+        """
+        uid, name = assignment.curriculum_uid, assignment.curriculum
+        if uid:
+            if uid == self._uid:
+                return None
+            same = " of the same name" if name == self.name else f" ({name!r})"
+            return (
+                f"was handed out by another curriculum{same}, not by {self.name!r} in "
+                f"{self._storage.url}; tell it to the curriculum that asked"
             )
+        if name and name != self.name:
+            return f"belongs to curriculum {name!r}, not {self.name!r}"
+        return None
 
     def _tell(
         self,
@@ -632,11 +721,14 @@ class Curriculum:
             created=from_timestamp(row.created),
             expires=None if row.expires is None else from_timestamp(row.expires),
             curriculum=self.name,
+            curriculum_uid=self._uid,
         )
 
     # -- reading the log ------------------------------------------------------------------
     def events(self, learner_id: str | None = None) -> list[Event]:
         """Every recorded event (of one learner, if given), oldest first."""
+        if learner_id is not None:
+            check_learner_id(learner_id)
         rows = self._storage.read_events(self._info.id, learner_id)
         if not len(rows):
             return []
@@ -644,6 +736,8 @@ class Curriculum:
 
     def assignments(self, learner_id: str | None = None) -> list[Assignment]:
         """Assignments still open (of one learner, if given)."""
+        if learner_id is not None:
+            check_learner_id(learner_id)
         return [
             self._assignment(r) for r in self._storage.open_assignments(self._info.id, learner_id)
         ]
@@ -652,7 +746,13 @@ class Curriculum:
         """An assignment and its status: ``"open"``, ``"told"`` or ``"abandoned"``."""
         from teachkit.storages._base import STATUS_NAMES
 
-        row = self._storage.get_assignment(self._info.id, int(assignment_id))
+        if not is_int(assignment_id):
+            raise ValidationError(
+                "get_assignment",
+                [f"expected an integer assignment id, got {preview([assignment_id])}"],
+            )
+        fits = 1 <= assignment_id < 2**63  # ids are 64-bit: a larger one was never handed out
+        row = self._storage.get_assignment(self._info.id, int(assignment_id)) if fits else None
         if row is None:
             raise UnknownAssignmentError(
                 f"curriculum {self.name!r} never handed out assignment id {assignment_id}"
@@ -785,15 +885,34 @@ class Curriculum:
 
     def _reload(self) -> None:
         stored = self._info.config["teacher"]
-        seq, blob = self._storage.latest_snapshot(self._info.id)
-        change = self._storage.latest_change(self._info.id)
+        if self._use_snapshots:
+            seq, blob = self._storage.latest_snapshot(self._info.id)
+            change = self._storage.latest_change(self._info.id)
+        else:  # the start, then every op (change ops bring their own state)
+            seq, blob = self._storage.latest_snapshot(self._info.id, upto=0)
+            change = None
+        what = f"the teacher snapshot after op {seq}" if seq else "the teacher's starting state"
         if change is not None:  # snapshots after a change are of the changed teacher
             stored = change.config
             if change.seq >= seq:
                 seq, blob = change.seq, change.state
-        fresh = BaseTeacher.from_config(upgrade_config(stored))
+                what = f"the teacher state of change op {seq}"
+        fresh = BaseTeacher.from_config(upgrade_config(stored), allow=self._allow)
         assert isinstance(fresh, BaseTeacher)
-        fresh.load_state_dict(upgrade_state(stored, _codec.loads(blob)))
+        try:
+            fresh.load_state_dict(upgrade_state(stored, _codec.loads(blob)))
+        except Exception as exc:  # any bytes can be stored: whatever they make decoding raise
+            advice = (
+                "rebuild the teacher from the log without snapshots: "
+                f"Curriculum.load(url, {self.name!r}, snapshots=False) (writes nothing), or "
+                "restore the database from a backup"
+                if what.startswith("the teacher snapshot")
+                else "restore the database from a backup"
+            )
+            raise StorageError(
+                f"{self._storage.url}: {what} of curriculum {self.name!r} is damaged "
+                f"({type(exc).__name__}: {exc}); nothing was changed. To recover, {advice}"
+            ) from None
         self._teacher = fresh
         self._space = fresh.space
         self._applied = seq
@@ -816,13 +935,28 @@ class Curriculum:
                         stacklevel=3,
                     )
             elif isinstance(op, ChangeOp):
-                changed = BaseTeacher.from_config(op.config)
+                changed = BaseTeacher.from_config(op.config, allow=self._allow)
                 assert isinstance(changed, BaseTeacher)
-                changed.load_state_bytes(op.state)
+                try:
+                    changed.load_state_bytes(op.state)
+                except Exception as exc:  # stored bytes: whatever decoding them raises
+                    raise self._damaged_op(op.seq, "teacher state", exc) from None
                 self._teacher, self._space = changed, changed.space
             else:
-                self._teacher._learn(op.to_batch(self._space))
+                try:
+                    batch = op.to_batch(self._space)
+                except Exception as exc:  # stored rows: whatever decoding them raises
+                    raise self._damaged_op(op.seq, "events", exc) from None
+                self._teacher._learn(batch)
             self._applied = op.seq
+
+    def _damaged_op(self, seq: int, what: str, exc: Exception) -> StorageError:
+        return StorageError(
+            f"{self._storage.url}: op {seq} of curriculum {self.name!r} is damaged (its "
+            f"{what}: {type(exc).__name__}: {exc}); nothing was changed. Restore the "
+            "database from a backup (the log is the source of truth; teachkit cannot "
+            "rebuild it)"
+        )
 
     def close(self) -> None:
         """Close the storage's connections (the log is already durable; nothing is lost)."""
@@ -835,12 +969,49 @@ class Curriculum:
         self.close()
 
 
-def _check_name(name: Any) -> None:
-    if not isinstance(name, str) or not name or len(name) > 200:
+def _allowed(allow: Any) -> tuple[str, ...]:
+    if isinstance(allow, str) or not all(isinstance(m, str) and m for m in allow):
         raise ValidationError(
-            "Curriculum",
-            [f"name: expected a non-empty string of at most 200 characters, got {name!r}"],
+            "Curriculum.load",
+            [f"allow: expected a list of module names, e.g. ['mypkg.teachers'], got {allow!r}"],
         )
+    return tuple(allow)
+
+
+def config_modules(config: Any) -> tuple[str, ...]:
+    """The modules of every class (or task generator) a configuration names: a curriculum
+    made from a teacher object may rebuild that teacher's classes (the caller had them
+    already), and so may ``check_teacher`` reloading it."""
+    found: dict[str, None] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key in ("class", "generator"):
+                path = node.get(key)
+                if isinstance(path, str) and ":" in path:
+                    found[path.partition(":")[0]] = None
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(config)
+    return tuple(found)
+
+
+def curriculum_uid(info: CurriculumInfo) -> str:
+    """The curriculum's token: the one stored in its configuration, or, for a curriculum
+    created before curricula had one, a token made from its id and creation time (which
+    no other curriculum shares)."""
+    uid = info.config.get("uid")
+    if isinstance(uid, str) and uid:
+        return uid
+    return f"legacy-{info.id}-{info.created!r}"
+
+
+def _check_name(name: Any, where: str = "Curriculum") -> None:
+    check_name("curriculum name", name, where)
 
 
 def _check_lease(lease: Any) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from teachkit._batch import OutcomeBatch
+from teachkit._validation import check_name
 from teachkit.errors import ValidationError
 from teachkit.storages._base import StoredRequest
 
@@ -20,13 +21,9 @@ PRUNE_EVERY = 1000
 
 
 def check_request_id(request_id: Any) -> str:
-    """A request id: a non-empty string of at most 200 characters."""
-    if not isinstance(request_id, str) or not request_id or len(request_id) > 200:
-        raise ValidationError(
-            "request_id",
-            [f"expected a non-empty string of at most 200 characters, got {request_id!r}"],
-        )
-    return request_id
+    """A request id: a non-empty string of at most 200 characters, without control
+    characters or lone surrogates (the rules of :data:`teachkit._validation.MAX_LENGTH`)."""
+    return check_name("request_id", request_id)
 
 
 def fingerprint(kind: str, payload: Any) -> str:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Header, Path, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from teachkit._validation import MAX_LENGTH
 from teachkit.server._keys import Principal
 from teachkit.server._models import NAME_PATTERN, Problem
 from teachkit.server._problems import HTTPProblem
@@ -77,7 +78,9 @@ async def admin(who: Who) -> Principal:
 
 Admin = Annotated[Principal, Depends(admin)]
 CourseName = Annotated[str, Path(pattern=NAME_PATTERN, description="the course's name")]
-Learner = Annotated[str, Path(min_length=1, max_length=200, description="the learner's id")]
+Learner = Annotated[
+    str, Path(min_length=1, max_length=MAX_LENGTH["learner_id"], description="the learner's id")
+]  # the characters are checked by the core (a clear 422 problem, like every ValidationError)
 IdempotencyKey = Annotated[
     str | None,
     Header(

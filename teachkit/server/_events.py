@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 
 from teachkit._records import Outcome
 from teachkit._time import from_timestamp
+from teachkit._validation import check_learner_id
 from teachkit.errors import ValidationError
 from teachkit.server._courses import Course
 from teachkit.server._deps import (
@@ -55,6 +56,8 @@ def export_events(
     pass the page's ``next_after`` as ``after`` for the next one (a page ends on an op
     boundary, so an imported batch comes whole). CSV streams every row after ``after``;
     JSON and Parquet give one page of at least ``limit`` rows."""
+    if learner is not None:
+        check_learner_id(learner)  # the core's rule: a clear 422, never a driver's error
     found = svc.courses.get(who, course)
     storage, cid = svc.storage, found.curriculum.storage_id
     if format == "csv":

@@ -26,7 +26,11 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 def check_tenant(tenant: Any) -> str:
     """A tenant name: 1-64 letters, digits, ``.``, ``_`` or ``-``, starting with a letter or
-    digit."""
+    digit.
+
+    Tenant names appear in URLs and key listings, so the rule is stricter than the core's
+    rule for ids and names (:data:`teachkit._validation.MAX_LENGTH`); a tenant's curriculum
+    names (``"<tenant>/<course>"``) always follow the core's rule."""
     if not isinstance(tenant, str) or not _NAME.fullmatch(tenant):
         raise ValidationError(
             "tenant",

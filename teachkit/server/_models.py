@@ -5,16 +5,36 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from teachkit._validation import MAX_LENGTH, name_problem
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
-"""Course names: letters, digits, '.', '_' and '-' (they appear in URLs)."""
+"""Course names: letters, digits, '.', '_' and '-' (they appear in URLs). Stricter than
+the rule for curriculum names (:data:`teachkit._validation.MAX_LENGTH`), which a course's
+curriculum, ``"<tenant>/<course>"``, always satisfies."""
 
 MAX_ITEMS = 10_000
 MAX_BATCH = 10_000
 MAX_STATEMENTS = 1_000
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+def _rule(kind: str) -> Any:
+    def check(value: str) -> str:
+        problem = name_problem(kind, value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    return AfterValidator(check)
+
+
+Name = Annotated[str, Field(min_length=1, max_length=MAX_LENGTH["task name"]), _rule("task name")]
+"""Item (task) and skill names: the core's rule for task names, checked at the edge."""
+LearnerId = Annotated[
+    str, Field(min_length=1, max_length=MAX_LENGTH["learner_id"]), _rule("learner_id")
+]
+"""Learner ids in bodies: the core's rule for learner ids."""
 
 
 class _Body(BaseModel):
@@ -68,7 +88,7 @@ class OutcomeIn(_Body):
 class EventIn(OutcomeIn):
     """One past outcome to import."""
 
-    learner: Name
+    learner: LearnerId
     task: Name
 
 

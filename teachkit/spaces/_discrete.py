@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from teachkit._validation import did_you_mean, preview
+from teachkit._validation import all_valid, did_you_mean, name_problem, preview
 from teachkit.errors import ValidationError
 from teachkit.spaces._base import Space
 from teachkit.spaces._graph import ancestors, normalize_prerequisites, topological_order
@@ -154,11 +154,15 @@ class Discrete(Space):
         names = tuple(tasks)
         if not names:
             raise ValidationError(subject, ["tasks: expected at least one task, got none"])
-        problems = [
-            f"tasks[{i}]: expected a non-empty string name, got {n!r}"
-            for i, n in enumerate(names)
-            if not isinstance(n, str) or not n
-        ]
+        problems = (
+            []
+            if all_valid("task name", list(names))
+            else [
+                f"tasks[{i}]: {problem.partition(': ')[2]}"
+                for i, n in enumerate(names)
+                if (problem := name_problem("task name", n)) is not None
+            ][:10]
+        )
         seen: set[str] = set()
         dupes = [n for n in names if isinstance(n, str) and (n in seen or seen.add(n))]  # type: ignore[func-returns-value]
         if dupes:

@@ -21,11 +21,13 @@ __all__ = [
 ]
 
 
-def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
+def get_storage(storage: str | BaseStorage | None, *, create: bool = True) -> BaseStorage:
     """A storage from ``None`` (a new in-memory one), a URL, or a storage object.
 
     URLs: ``"sqlite:///run.db"`` (a file next to where you run), ``"sqlite:////abs/run.db"``,
-    ``"postgresql+psycopg://user@host:5432/db"``.
+    ``"postgresql+psycopg://user@host:5432/db"``. With ``create=False`` (what loading
+    uses) a URL must name an existing database with teachkit's schema: nothing is created
+    or changed, and a missing one raises :class:`~teachkit.errors.CurriculumNotFoundError`.
     """
     if storage is None:
         return InMemoryStorage()
@@ -50,7 +52,7 @@ def get_storage(storage: str | BaseStorage | None) -> BaseStorage:
             )
         from teachkit.storages._sql import SQLStorage
 
-        return SQLStorage(storage)
+        return SQLStorage(storage, create=create)
     raise ValidationError(
         "storage",
         [f"expected None, a URL string or a storage object, got {type(storage).__name__}"],

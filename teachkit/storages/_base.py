@@ -378,8 +378,9 @@ class BaseStorage(ABC):
         """One assignment of a curriculum with its status, or None if it was never handed out."""
 
     @abstractmethod
-    def latest_snapshot(self, curriculum_id: int) -> tuple[int, bytes]:
-        """``(seq, state)`` of the newest teacher snapshot (there is always seq 0)."""
+    def latest_snapshot(self, curriculum_id: int, upto: int | None = None) -> tuple[int, bytes]:
+        """``(seq, state)`` of the newest teacher snapshot (with ``seq <= upto``, if given;
+        there is always seq 0)."""
 
     @abstractmethod
     def put_snapshot(self, curriculum_id: int, seq: int, state: bytes) -> None:

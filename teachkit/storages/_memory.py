@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from teachkit._batch import EventBatch
-from teachkit._validation import did_you_mean
+from teachkit._validation import check_name, did_you_mean
 from teachkit.errors import CurriculumExistsError, CurriculumNotFoundError
 from teachkit.storages._base import (
     ABANDONED,
@@ -250,6 +250,7 @@ class InMemoryStorage(BaseStorage):
     def create_curriculum(
         self, name: str, config: dict[str, Any], snapshot: bytes
     ) -> CurriculumInfo:
+        check_name("curriculum name", name, "create_curriculum")
         with self._lock:
             if name in self._by_name:
                 raise CurriculumExistsError(
@@ -264,6 +265,7 @@ class InMemoryStorage(BaseStorage):
             return info
 
     def get_curriculum(self, name: str) -> CurriculumInfo:
+        check_name("curriculum name", name, "get_curriculum")
         with self._lock:
             cur = self._by_name.get(name)
             if cur is None:
@@ -354,9 +356,12 @@ class InMemoryStorage(BaseStorage):
                 return cur.assignment(assignment_id)
             return None
 
-    def latest_snapshot(self, curriculum_id: int) -> tuple[int, bytes]:
+    def latest_snapshot(self, curriculum_id: int, upto: int | None = None) -> tuple[int, bytes]:
         with self._lock:
-            return self._get(curriculum_id).snapshots[-1]
+            snaps = self._get(curriculum_id).snapshots
+            if upto is None:
+                return snaps[-1]
+            return next(s for s in reversed(snaps) if s[0] <= upto)
 
     def put_snapshot(self, curriculum_id: int, seq: int, state: bytes) -> None:
         with self._lock:

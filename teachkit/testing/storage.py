@@ -30,6 +30,7 @@ from teachkit.storages._base import (
     ChangeOp,
     TellOp,
 )
+from teachkit.testing._storage_cases import CurriculumCases
 
 NAN = float("nan")
 
@@ -64,8 +65,12 @@ def rows(
     )
 
 
-class StorageConformance:
-    """Contract tests every storage must pass; subclasses provide a ``storage`` fixture."""
+class StorageConformance(CurriculumCases):
+    """Contract tests every storage must pass; subclasses provide a ``storage`` fixture.
+
+    It includes :class:`~teachkit.testing._storage_cases.CurriculumCases`: whole curricula
+    on the storage, fed bad input, must fail the same way on every storage and write
+    nothing."""
 
     @pytest.fixture
     def storage(self) -> Any:  # pragma: no cover - overridden
@@ -233,6 +238,8 @@ class StorageConformance:
         storage.put_snapshot(cid, 9, b"nine")
         storage.put_snapshot(cid, 9, b"nine again")  # idempotent, the first one stays
         assert storage.latest_snapshot(cid) == (9, b"nine")
+        assert storage.latest_snapshot(cid, upto=8) == (5, b"five")
+        assert storage.latest_snapshot(cid, upto=0) == (0, b"state-0")
 
     def test_read_events_of_one_learner(self, storage: BaseStorage) -> None:
         cid = self.new(storage)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Column, Connection, Engine, MetaData, String, Table, inspect, text
 
-from teachkit.errors import SchemaVersionError
+from teachkit.errors import SchemaVersionError, StorageError
+from teachkit.storages._sql._damage import RESTORE, not_found
 from teachkit.storages._sql._schema import HEAD_REVISION, VERSION_TABLE, metadata
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -99,8 +101,11 @@ def known_revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-def ensure_schema(engine: Engine, url: str) -> None:
+def ensure_schema(engine: Engine, url: str, *, create: bool = True) -> None:
     """Create the schema in an empty database; raise SchemaVersionError for a stale one.
+
+    With ``create=False`` nothing is written: a database without teachkit's tables raises
+    CurriculumNotFoundError.
 
     The usual case, a database at the current revision, is one unlocked read. Anything else
     is decided under :func:`schema_lock`: read without it, another process's commit could
@@ -108,11 +113,20 @@ def ensure_schema(engine: Engine, url: str) -> None:
     created would look like foreign tables without a version.
     """
     with engine.connect() as conn:
-        if current_revision(conn) == HEAD_REVISION:
-            return
-    with schema_lock(engine) as conn:
-        _create_if_empty(conn)
         revision = current_revision(conn)
+        if revision == HEAD_REVISION:
+            return
+        if not create:
+            if revision is None and not inspect(conn).has_table("teachkit_curricula"):
+                raise not_found(url, "the database has no teachkit tables")
+            _check_revision(conn, revision, url)
+    if create:
+        with schema_lock(engine) as conn:
+            _create_if_empty(conn)
+            revision = current_revision(conn)
+            if revision == HEAD_REVISION:
+                return
+            _check_revision(conn, revision, url)
     if revision == HEAD_REVISION:
         return
     if revision is None:
@@ -127,10 +141,33 @@ def ensure_schema(engine: Engine, url: str) -> None:
             f"    teachkit storage upgrade '{url}'"
         )
     raise SchemaVersionError(
-        f"{url} has teachkit schema revision {revision}, which this version of teachkit "
+        f"{url} has teachkit schema revision {revision!r}, which this version of teachkit "
         f"does not know (it expects {HEAD_REVISION}); it was probably written by a newer "
         "teachkit. Upgrade teachkit: pip install -U teachkit"
     )
+
+
+def _check_revision(conn: Connection, revision: str | None, url: str) -> None:
+    """Raise StorageError when an unknown revision is damage, not a newer teachkit: a
+    revision that no teachkit could write, or (SQLite) a database that fails its check."""
+    if revision is None or revision in known_revisions():
+        return
+    if not _REVISION.fullmatch(revision):
+        raise StorageError(
+            f"{url}: the schema version table holds {revision!r}, which no teachkit wrote: "
+            f"the database is damaged. {RESTORE}"
+        )
+    if conn.dialect.name == "sqlite":
+        found = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(5)")]
+        if found != ["ok"]:
+            raise StorageError(
+                f"{url}: the database is damaged (SQLite's check found: {'; '.join(found)}). "
+                f"{RESTORE}"
+            )
+
+
+_REVISION = re.compile(r"\d{4}")
+"""What teachkit's revision ids look like (its migrations are numbered)."""
 
 
 __all__ = [

@@ -35,11 +35,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    OperationalError,
+)
 from sqlalchemy.pool import StaticPool
 
 from teachkit._batch import EventBatch
-from teachkit._validation import did_you_mean
+from teachkit._validation import check_name, did_you_mean
 from teachkit.errors import (
     CurriculumExistsError,
     CurriculumNotFoundError,
@@ -64,6 +70,7 @@ from teachkit.storages._base import (
     Transaction,
     _vectors_to_json,
 )
+from teachkit.storages._sql._damage import RESTORE, check_sqlite_file, damaged
 from teachkit.storages._sql._migrate import ensure_schema
 from teachkit.storages._sql._schema import (
     assignments,
@@ -123,9 +130,15 @@ class SQLStorage(BaseStorage):
         synchronous: SQLite's ``PRAGMA synchronous`` (``"NORMAL"`` or ``"FULL"``).
         busy_timeout: seconds a SQLite writer waits for the lock before failing.
         engine_kwargs: passed to ``sqlalchemy.create_engine`` (pool sizes, echo...).
+        create: create the SQLite file and the schema when they are missing. With False
+            (``Curriculum.load``, ``teachkit storage info``) nothing is created or changed:
+            a missing file, or a database without teachkit's tables, raises
+            :class:`~teachkit.errors.CurriculumNotFoundError`.
 
-    An empty database gets the schema on first use. A database with an older schema is
-    refused with an error telling you to run ``teachkit storage upgrade URL``.
+    An empty database gets the schema on first use (unless ``create=False``). A database
+    with an older schema is refused with an error telling you to run
+    ``teachkit storage upgrade URL``; a damaged one with a
+    :class:`~teachkit.errors.StorageError` saying what is damaged and what to do.
     """
 
     def __init__(
@@ -135,6 +148,7 @@ class SQLStorage(BaseStorage):
         synchronous: str = "NORMAL",
         busy_timeout: float = 60.0,
         engine_kwargs: dict[str, Any] | None = None,
+        create: bool = True,
     ) -> None:
         parsed = normalize_url(url)
         self.url = parsed.render_as_string(hide_password=True)
@@ -148,6 +162,8 @@ class SQLStorage(BaseStorage):
             if parsed.database in (None, "", ":memory:"):
                 kwargs.setdefault("poolclass", StaticPool)
                 kwargs.setdefault("connect_args", {"check_same_thread": False})
+            elif not create:
+                check_sqlite_file(parsed.database, self.url)
         self._engine = create_engine(parsed, **kwargs)
         if self._sqlite:
             self._install_sqlite_hooks(synchronous.upper(), busy_timeout, parsed.database)
@@ -159,10 +175,16 @@ class SQLStorage(BaseStorage):
             + ("?" if self._sqlite else "%s FOR UPDATE")
         )
         try:
-            ensure_schema(self._engine, self.url)
-        except OperationalError as exc:
+            ensure_schema(self._engine, self.url, create=create)
+        except OperationalError as exc:  # unreachable, locked, unreadable
             self._engine.dispose()
             raise StorageError(f"cannot open {self.url}: {exc.orig}") from None
+        except DatabaseError as exc:
+            self._engine.dispose()
+            raise damaged(self.url, exc) from None
+        except BaseException:
+            self._engine.dispose()
+            raise
 
     @property
     def engine(self) -> Engine:
@@ -200,6 +222,7 @@ class SQLStorage(BaseStorage):
     def create_curriculum(
         self, name: str, config: dict[str, Any], snapshot: bytes
     ) -> CurriculumInfo:
+        check_name("curriculum name", name, "create_curriculum")
         now = time.time()
         try:
             with self._write() as conn:
@@ -224,6 +247,7 @@ class SQLStorage(BaseStorage):
         return CurriculumInfo(cid, name, config, now)
 
     def get_curriculum(self, name: str) -> CurriculumInfo:
+        check_name("curriculum name", name, "get_curriculum")
         with self._read() as conn:
             row = conn.execute(
                 select(curricula.c.id, curricula.c.config, curricula.c.created).where(
@@ -236,7 +260,13 @@ class SQLStorage(BaseStorage):
                     f"no curriculum named {name!r} in {self.url}{did_you_mean(name, names)}; "
                     f"known: {sorted(names)}"
                 )
-        return CurriculumInfo(int(row[0]), name, json.loads(row[1]), float(row[2]))
+        config = _json(row[1], self.url, f"the configuration of curriculum {name!r}")
+        if not isinstance(config, dict):
+            raise StorageError(
+                f"{self.url}: the configuration of curriculum {name!r} is damaged (expected "
+                f"a JSON object, got {str(row[1])[:60]!r}). {RESTORE}"
+            )
+        return CurriculumInfo(int(row[0]), name, config, float(row[2]))
 
     def list_curricula(self) -> list[str]:
         with self._read() as conn:
@@ -258,15 +288,30 @@ class SQLStorage(BaseStorage):
                 with conn.begin():
                     yield conn
         except OperationalError as exc:
+            if _is_damage(exc):
+                raise damaged(self.url, exc) from None
             raise StorageError(
                 f"{self.url}: the write failed and was rolled back ({exc.orig}); "
                 "if the database is locked, another process holds it for too long"
             ) from exc
+        except (IntegrityError, DataError):
+            raise
+        except DatabaseError as exc:
+            raise damaged(self.url, exc) from None
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self._engine.connect() as conn, conn.begin():
-            yield conn
+        try:
+            with self._engine.connect() as conn, conn.begin():
+                yield conn
+        except OperationalError as exc:
+            if _is_damage(exc):
+                raise damaged(self.url, exc) from None
+            raise StorageError(f"{self.url}: the read failed ({exc.orig})") from exc
+        except (IntegrityError, DataError):
+            raise
+        except DatabaseError as exc:
+            raise damaged(self.url, exc) from None
 
     @contextmanager
     def transaction(self, curriculum_id: int) -> Iterator[Transaction]:
@@ -316,8 +361,13 @@ class SQLStorage(BaseStorage):
         return EventRows.concat(pages)
 
     def last_seq(self, curriculum_id: int) -> int:
-        with self._engine.connect() as conn:  # one row, no transaction of its own needed
-            found = conn.exec_driver_sql(self._last_seq_sql, (curriculum_id,)).scalar()
+        try:
+            with self._engine.connect() as conn:  # one row, no transaction of its own needed
+                found = conn.exec_driver_sql(self._last_seq_sql, (curriculum_id,)).scalar()
+        except (IntegrityError, DataError):
+            raise
+        except DatabaseError as exc:
+            raise damaged(self.url, exc) from None
         if found is None:
             raise CurriculumNotFoundError(
                 f"curriculum id {curriculum_id} no longer exists in {self.url}"
@@ -332,7 +382,10 @@ class SQLStorage(BaseStorage):
                 .order_by(changes.c.op_seq.desc())
                 .limit(1)
             ).first()
-        return None if row is None else ChangeOp(int(row[0]), json.loads(row[1]), bytes(row[2]))
+        if row is None:
+            return None
+        config = _json(row[1], self.url, f"the teacher configuration of change op {row[0]}")
+        return ChangeOp(int(row[0]), config, bytes(row[2]))
 
     def open_assignments(
         self, curriculum_id: int, learner_id: str | None = None
@@ -355,14 +408,19 @@ class SQLStorage(BaseStorage):
         return None if row is None else _stored(row)
 
     # -- snapshots ----------------------------------------------------------------------------
-    def latest_snapshot(self, curriculum_id: int) -> tuple[int, bytes]:
+    def latest_snapshot(self, curriculum_id: int, upto: int | None = None) -> tuple[int, bytes]:
+        query = select(snapshots.c.seq, snapshots.c.state).where(
+            snapshots.c.curriculum_id == curriculum_id
+        )
+        if upto is not None:
+            query = query.where(snapshots.c.seq <= upto)
         with self._read() as conn:
-            row = conn.execute(
-                select(snapshots.c.seq, snapshots.c.state)
-                .where(snapshots.c.curriculum_id == curriculum_id)
-                .order_by(snapshots.c.seq.desc())
-                .limit(1)
-            ).one()
+            row = conn.execute(query.order_by(snapshots.c.seq.desc()).limit(1)).first()
+        if row is None:
+            raise StorageError(
+                f"{self.url}: curriculum id {curriculum_id} has no teacher snapshot at or "
+                "before its start (seq 0): the database is damaged. Restore it from a backup"
+            )
         return int(row[0]), bytes(row[1])
 
     def put_snapshot(self, curriculum_id: int, seq: int, state: bytes, *, keep: int = 3) -> None:
@@ -606,6 +664,19 @@ class _SQLTransaction(Transaction):
             )
 
 
+def _is_damage(exc: OperationalError) -> bool:
+    """SQLite reports some damage as an OperationalError (a page that points nowhere)."""
+    text = str(exc.orig).lower()
+    return any(w in text for w in ("malformed", "not a database", "no such table", "corrupt"))
+
+
+def _json(text: Any, url: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError) as exc:
+        raise StorageError(f"{url}: {what} is damaged (not JSON: {exc}). {RESTORE}") from None
+
+
 def _switch_to_wal(cursor: Any, timeout: float) -> None:
     """``PRAGMA journal_mode=WAL``, retried: on a new database that other processes open at
     the same moment, SQLite refuses the switch with "database is locked" without waiting
@@ -655,7 +726,7 @@ def _change_ops(conn: Connection, cid: int, after: int, upto: int) -> Iterator[C
         .order_by(changes.c.op_seq)
     ).all()
     for seq, config, state in rows:
-        yield ChangeOp(int(seq), json.loads(config), bytes(state))
+        yield ChangeOp(int(seq), _json(config, "the database", f"change op {seq}"), bytes(state))
 
 
 def _seq_of(op: Op) -> int:
