@@ -283,7 +283,10 @@ def real_shaped_bkt_log(
     idle = np.setdiff1d(np.arange(n_learners), pairs // n_skills)
     if len(idle):
         pairs = np.concatenate(
-            [pairs[: n_sequences - len(idle)], idle * n_skills + rng.integers(0, n_skills, len(idle))]
+            [
+                pairs[: n_sequences - len(idle)],
+                idle * n_skills + rng.integers(0, n_skills, len(idle)),
+            ]
         )
         pairs = np.unique(pairs)
     learner, skill = pairs // n_skills, pairs % n_skills
