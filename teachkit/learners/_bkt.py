@@ -169,7 +169,7 @@ class BKT(BaseLearnerModel):
     def _fit(self, log: InteractionLog, progress: bool) -> None:
         q = self._q
         n_skills = q.shape[1]
-        rows, skill = np.nonzero(q[log.items])
+        rows, skill = self._expand(log.items)
         item = log.items[rows]
         learner = log.learners[rows]
         gs = self._pair[item, skill] if self.per_item else skill
@@ -277,6 +277,24 @@ class BKT(BaseLearnerModel):
         return p, ll, lay.prior[lay.first]
 
     # -- whole logs at once -----------------------------------------------------------------------
+    def _expand(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(answer, skill) entries of answers to ``items``: the answer index and the skill of
+        each, answers in order, an answer's skills in skill order (``np.nonzero(q[items])``
+        without building the ``(n, n_skills)`` matrix)."""
+        q = self._q
+        _, skill_of = np.nonzero(q)  # row-major: grouped by item, skills ascending
+        counts = q.sum(axis=1)
+        ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        per = counts[items]
+        entry_row = np.repeat(np.arange(len(items), dtype=np.int64), per)
+        if len(entry_row) == len(items):  # one skill per answered item
+            return entry_row, skill_of[ptr[items]]
+        starts = np.zeros(len(items) + 1, dtype=np.int64)
+        np.cumsum(per, out=starts[1:])
+        within = np.arange(len(entry_row), dtype=np.int64) - starts[entry_row]
+        return entry_row, skill_of[ptr[items][entry_row] + within]
+
     def _forward(
         self, rows: np.ndarray, items: np.ndarray, correct: np.ndarray, known: np.ndarray
     ) -> np.ndarray:
@@ -290,7 +308,7 @@ class BKT(BaseLearnerModel):
         sequence, not per position in a learner's whole log).
         """
         n_skills = self._q.shape[1]
-        entry_row, skill = np.nonzero(self._q[items])
+        entry_row, skill = self._expand(items)
         gs = self._pair[items[entry_row], skill] if self.per_item else skill
         seq = rows[entry_row] * n_skills + skill
         uniq, code = np.unique(seq, return_inverse=True)

@@ -217,6 +217,7 @@ def _em_kernel() -> Any:
         """Forward-backward over the sequences ``lo:hi`` of one skill; returns the
         log-likelihood and, when ``collect``, accumulates expected counts."""
         ll = 0.0
+        prod = 1.0
         if collect:
             acc_g0[:] = 0.0
             acc_g0c[:] = 0.0
@@ -239,7 +240,10 @@ def _em_kernel() -> Any:
                 p = pk * e1 / c
                 post[e - base] = p
                 cc[e - base] = c
-                ll += np.log(c)
+                prod *= c  # one log per ~20 answers instead of one per answer
+                if prod < 1e-200:
+                    ll += np.log(prod)
+                    prod = 1.0
                 pk = T + (1.0 - T - F) * p
             if not collect:
                 continue
@@ -273,7 +277,7 @@ def _em_kernel() -> Any:
                 if obs[e] > 0:
                     acc_g0c[gs_loc[e]] += gam0
             acc_pr[seq_prior_loc[q]] += gam0
-        return ll
+        return ll + np.log(prod)
 
     @numba.njit(parallel=True, cache=True, nogil=True)
     def fit_em(  # pragma: no cover - compiled
