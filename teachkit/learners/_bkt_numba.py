@@ -210,7 +210,7 @@ def _em_kernel() -> Any:
     import numba
 
     @numba.njit(cache=True, nogil=True)
-    def e_pass(  # pragma: no cover - compiled
+    def e_pass(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
         obs, gs_loc, seq_start, seq_len, seq_prior_loc, lo, hi, pr, T, F, g, s,
         base, post, cc, acc_g0, acc_g0c, acc_pr, sums, collect,
     ):  # fmt: skip
@@ -280,7 +280,7 @@ def _em_kernel() -> Any:
         return ll + np.log(prod)
 
     @numba.njit(parallel=True, cache=True, nogil=True)
-    def fit_em(  # pragma: no cover - compiled
+    def fit_em(  # type: ignore[no-untyped-def]  # pragma: no cover - compiled
         obs, gs_loc, seq_start, seq_len, seq_prior_loc, skill_ptr, gs_ptr, gs_list,
         prior_ptr, prior_list, jobs, prior, learn, forget, guess, slip, fit_forget,
         max_iter, tol, ll_out, iters_out,

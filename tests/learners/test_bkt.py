@@ -221,3 +221,23 @@ def test_engines_agree_on_multi_skill_items_with_group_priors() -> None:
         assert np.allclose(list(a[name].values()), list(b[name].values()), atol=1e-9)
     for g in a["group_prior"]:
         assert np.allclose(list(a["group_prior"][g].values()), list(b["group_prior"][g].values()))
+
+
+def test_real_shaped_log_has_the_stated_shape() -> None:
+    from teachkit.data.synthetic import real_shaped_bkt_log
+
+    log, truth = real_shaped_bkt_log(seed=0)
+    assert 200_000 < len(log) < 260_000 and log.n_learners == 2900
+    skill = log.space.q_matrix[log.items].argmax(axis=1)
+    assert len(np.unique(skill)) == 110 == len(truth["learn"])
+    _, lengths = np.unique(log.learners * 110 + skill, return_counts=True)
+    assert len(lengths) == 27_000
+    assert np.median(lengths) == 5 and 0.08 < (lengths == 1).mean() < 0.13
+    assert 16 <= np.percentile(lengths, 90) <= 22 and 150 < lengths.max() < 500
+    sizes = np.bincount(skill)
+    assert sizes.min() < 150 and sizes.max() > 5000
+    # each learner-skill sequence is contiguous in the learner's log (skill-builder style)
+    change = np.r_[True, (np.diff(skill) != 0) | (np.diff(log.learners) != 0)]
+    assert change.sum() == 27_000
+    small, _ = real_shaped_bkt_log(200, 10, n_sequences=600, seed=1)
+    assert small.n_learners == 200 and len(np.unique(small.learners)) == 200
