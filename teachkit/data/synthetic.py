@@ -110,26 +110,34 @@ def irt_log(
     *,
     answers: int = 30,
     model: str = "2pl",
+    discrimination_sd: float = 0.3,
     seed: int = 0,
 ) -> tuple[InteractionLog, dict[str, np.ndarray]]:
-    """Answers drawn from a 1PL/2PL IRT model: P = sigmoid(a_i (theta_l - b_i)).
+    """Answers drawn from an IRT model: P = c_i + (d_i - c_i) sigmoid(a_i (theta_l - b_i)).
 
-    Abilities ~ N(0, 1), difficulties ~ N(0, 1), discriminations ~ LogNormal(0, 0.3) (1
-    for the 1PL). Each learner answers ``answers`` distinct items in random order.
+    Abilities ~ N(0, 1), difficulties ~ N(0, 1), discriminations ~ LogNormal(0,
+    ``discrimination_sd``) (1 for the 1PL); guessing asymptotes ``c`` ~ U(0.05, 0.3) in the 3PL and 4PL (else 0);
+    upper asymptotes ``d`` ~ U(0.85, 1) in the 4PL (else 1). Each learner answers
+    ``answers`` distinct items in random order. ``model``: "1pl", "2pl", "3pl" or "4pl".
     """
+    if model not in ("1pl", "2pl", "3pl", "4pl"):
+        raise ValueError(f"model: expected '1pl', '2pl', '3pl' or '4pl', got {model!r}")
     rng = np.random.default_rng(seed)
     theta = rng.normal(0.0, 1.0, n_learners)
     b = rng.normal(0.0, 1.0, n_items)
-    a = rng.lognormal(0.0, 0.3, n_items) if model == "2pl" else np.ones(n_items)
+    a = rng.lognormal(0.0, discrimination_sd, n_items) if model != "1pl" else np.ones(n_items)
+    c = rng.uniform(0.05, 0.3, n_items) if model in ("3pl", "4pl") else np.zeros(n_items)
+    d = rng.uniform(0.85, 1.0, n_items) if model == "4pl" else np.ones(n_items)
     answers = min(answers, n_items)
     items = np.argsort(rng.random((n_learners, n_items)), axis=1)[:, :answers]
     learners = np.repeat(np.arange(n_learners), answers)
     items = items.ravel()
-    p = 1.0 / (1.0 + np.exp(-a[items] * (theta[learners] - b[items])))
+    f = 1.0 / (1.0 + np.exp(-a[items] * (theta[learners] - b[items])))
+    p = c[items] + (d[items] - c[items]) * f
     correct = rng.random(len(p)) < p
     steps = np.tile(np.arange(answers), n_learners)
     log = _log(_space(n_items, np.arange(n_items)), learners, items, correct, steps)
-    return log, {"theta": theta, "a": a, "b": b}
+    return log, {"theta": theta, "a": a, "b": b, "c": c, "d": d}
 
 
 def review_log(
