@@ -93,7 +93,8 @@ def test_evaluation_is_deterministic_and_summarized() -> None:
     text = a.table("PFA")
     assert text.splitlines()[0] == "PFA (pykt protocol)"
     assert text.splitlines()[-1].startswith("mean±std")
-    assert set(a.to_dict()) == {"protocol", "folds", "summary"}
+    assert set(a.to_dict()) == {"protocol", "folds", "fit_s", "summary"}
+    assert len(a.fit_s) == 5 and all(t > 0 for t in a.fit_s)
 
 
 def test_too_few_learners() -> None:
