@@ -246,9 +246,11 @@ class BKT(BaseLearnerModel):
         from tqdm.auto import tqdm
 
         n_skills = p.learn.shape[1]
-        lay = em.layout(seq, obs, skill, gs, prior_idx)
         R = p.learn.shape[0]
+        lay = em.layout(seq, obs, skill, gs, prior_idx)
+        first_prior = lay.prior[lay.first]
         sums = em._Sums(lay, R, n_skills, p.guess.shape[1], p.prior.shape[1])
+        kept = np.ones(n_skills, dtype=bool)  # skills whose answers the layout holds
         # Each (restart, skill) pair is its own EM run, as in pyBKT: it stops when its
         # log-likelihood changes by at most tol, and is skipped from then on.
         active = np.ones((R, n_skills), dtype=bool)
@@ -271,10 +273,19 @@ class BKT(BaseLearnerModel):
                 last = np.where(active, got, last)
                 if not active.any():
                     break
+                # Drop the answers of skills every restart has finished once they are a
+                # third of the layout: converged pairs cost nothing from then on (their
+                # parameters and likelihoods are kept by the masks above).
+                live = active.any(axis=0)
+                if np.count_nonzero(kept[skill] & ~live[skill]) * 3 > np.count_nonzero(kept[skill]):
+                    kept = live
+                    sub = kept[skill]
+                    lay = em.layout(seq[sub], obs[sub], skill[sub], gs[sub], prior_idx[sub])
+                    sums = em._Sums(lay, R, n_skills, p.guess.shape[1], p.prior.shape[1])
         if active.any():  # max_iter reached: the likelihood of the last update
             _, got = em.em_step(lay, p, n_skills, self.forgets, sums)
             ll[active] = got[active]
-        return p, ll, lay.prior[lay.first]
+        return p, ll, first_prior
 
     # -- whole logs at once -----------------------------------------------------------------------
     def _expand(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
