@@ -144,7 +144,8 @@ def build_model(name: str, log: Any, args: argparse.Namespace, options: Any = No
     if args.epochs is not None and "epochs" in accepted:
         kwargs["epochs"] = args.epochs
     options = dict(options or {})
-    unknown = [k for k in options if k not in accepted or k == "self"]
+    open_ended = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values())
+    unknown = [] if open_ended else [k for k in options if k not in accepted or k == "self"]
     if unknown:
         known = sorted(k for k in accepted if k not in ("self", "space"))
         raise ValidationError(
