@@ -250,7 +250,7 @@ class BKT(BaseLearnerModel):
         lay = em.layout(seq, obs, skill, gs, prior_idx)
         first_prior = lay.prior[lay.first]
         sums = em._Sums(lay, R, n_skills, p.guess.shape[1], p.prior.shape[1])
-        kept = np.ones(n_skills, dtype=bool)  # skills whose answers the layout holds
+        kept: np.ndarray = np.ones(n_skills, dtype=bool)  # skills the layout holds
         # Each (restart, skill) pair is its own EM run, as in pyBKT: it stops when its
         # log-likelihood changes by at most tol, and is skipped from then on.
         active = np.ones((R, n_skills), dtype=bool)
@@ -276,7 +276,7 @@ class BKT(BaseLearnerModel):
                 # Drop the answers of skills every restart has finished once they are a
                 # third of the layout: converged pairs cost nothing from then on (their
                 # parameters and likelihoods are kept by the masks above).
-                live = active.any(axis=0)
+                live: np.ndarray = np.asarray(active.any(axis=0))
                 if np.count_nonzero(kept[skill] & ~live[skill]) * 3 > np.count_nonzero(kept[skill]):
                     kept = live
                     sub = kept[skill]
