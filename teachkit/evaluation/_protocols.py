@@ -172,7 +172,7 @@ def evaluate_pykt(
     scored = test.position > 0
     ev = Evaluation("pykt", METRICS)
     ys, ps = [], []
-    for k in tqdm(range(folds), desc="pyKT folds", disable=not progress, leave=False):
+    for k in tqdm(range(folds), desc="pyKT folds", disable=None if progress else True, leave=False):
         train_idx = np.sort(np.concatenate([f for j, f in enumerate(fold_idx) if j != k]))
         train = cut(log.take_learners(train_idx), max_len, min_len)
         fitted = model.clone(space=log.space) if "space" in model.get_params() else model.clone()

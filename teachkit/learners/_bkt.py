@@ -256,7 +256,9 @@ class BKT(BaseLearnerModel):
         active = np.ones((R, n_skills), dtype=bool)
         last = np.full((R, n_skills), -np.inf)
         ll = np.full((R, n_skills), np.nan)  # log-likelihood of the final p
-        with tqdm(total=self.max_iter, desc="BKT EM", disable=not progress, leave=False) as bar:
+        with tqdm(
+            total=self.max_iter, desc="BKT EM", disable=None if progress else True, leave=False
+        ) as bar:
             for _ in range(self.max_iter):
                 new, got = em.em_step(lay, p, n_skills, self.forgets, sums)
                 bar.update(1)

@@ -147,7 +147,9 @@ class IRT(BaseLearnerModel):
             return
         a, b = self._a.copy(), self._b.copy()
         last = -np.inf
-        with tqdm(total=self.max_iter, desc="IRT EM", disable=not progress, leave=False) as bar:
+        with tqdm(
+            total=self.max_iter, desc="IRT EM", disable=None if progress else True, leave=False
+        ) as bar:
             for _ in range(self.max_iter):
                 logits = a[log.items, None] * (theta[None, :] - b[log.items, None])
                 ll_rows = -np.logaddexp(0.0, np.where(y[:, None] > 0, -logits, logits))

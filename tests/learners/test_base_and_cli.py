@@ -198,3 +198,16 @@ def test_evaluate_split_uses_training_rows_as_history() -> None:
     new = evaluate_split(BKT(seed=0, restarts=2), log.take_learners(range(40)),
                          log.take_learners(range(40, 50)), score_first=True)  # fmt: skip
     assert new.folds[0]["n"] == 10 * 12
+
+
+def test_progress_bars_stay_out_of_redirected_output(capsys: pytest.CaptureFixture[str]) -> None:
+    from teachkit.evaluation import evaluate_pykt
+    from teachkit.learners import IRT, Elo
+
+    log, _ = bkt_log(n_learners=40, n_skills=2, steps=8, seed=0)
+    BKT(restarts=1, max_iter=3, engine="numpy").fit(log, progress=True)
+    IRT(max_iter=3).fit(log, progress=True)
+    Elo().fit(log, progress=True)
+    evaluate_pykt(PFA(), log, progress=True)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
