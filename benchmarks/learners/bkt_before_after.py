@@ -1,13 +1,20 @@
 """BKT fit and predict_log time before and after the issue-16 rewrite, same data, one run.
 
-    mkdir -p /tmp/i16old && git show 17329d5:teachkit/learners/_bkt.py > /tmp/i16old/old_bkt.py
-    PYTHONPATH=. nice -n 10 /work/main/.venv/bin/python benchmarks/learners/bkt_before_after.py \\
-        --old /tmp/i16old
+    mkdir -p /tmp/i16old && cd /tmp/i16old
+    git -C REPO show 17329d5:teachkit/learners/_bkt_em.py > old_bkt_em.py
+    git -C REPO show 17329d5:teachkit/learners/_bkt_numba.py \
+        | sed 's/from teachkit.learners._bkt_em import/from old_bkt_em import/' > old_bkt_numba.py
+    git -C REPO show 17329d5:teachkit/learners/_bkt.py \
+        | sed 's/from teachkit.learners import _bkt_em as em/import old_bkt_em as em/;
+               s/from teachkit.learners import _bkt_numba/import old_bkt_numba as _bkt_numba/' \
+        > old_bkt.py
+    cd REPO && PYTHONPATH=. nice -n 10 /work/main/.venv/bin/python \
+        benchmarks/learners/bkt_before_after.py --old /tmp/i16old
 
-``old_bkt.py`` is ``BKT`` as of commit 17329d5 (lock-step EM; its numba engine compiled
-only the E-step; ``predict_log`` stepped through learners' whole logs); it runs on the
-current ``_bkt_em`` and ``_bkt_numba`` modules, which still hold the functions it calls.
-Both shapes of ``bkt_vs_pybkt.py``; 5 restarts; fit on 80% of learners, predict the rest.
+``old_bkt.py`` is ``BKT`` as of commit 17329d5 with its own EM modules (lock-step EM; its
+numba engine compiled only the E-step; ``predict_log`` stepped through learners' whole
+logs). Both shapes of ``bkt_vs_pybkt.py``; 5 restarts; fit on 80% of learners, predict
+the rest.
 """
 
 from __future__ import annotations
