@@ -248,12 +248,12 @@ def real_shaped_bkt_log(
     ``bkt_log`` gives every learner the same number of answers spread evenly over a few
     skills: long, uniform sequences. Real logs look different, and the cost of fitting
     them is dominated by that shape: many skills of very uneven size and many short
-    learner-skill sequences. With the defaults (~224k answers, 2,900 learners, 110
+    learner-skill sequences. With the defaults (~230k answers, 2,900 learners, 110
     skills, 27,000 learner-skill sequences) the shape matches the one measured on
-    ASSISTments 2009: sequence lengths are ``round(LogNormal(log 5.2, 1))`` at least 1
-    (median 5, ~10% of length 1, 90th percentile ~19, longest ~290); skill ``k`` draws
-    sequences in proportion to ``(k + 1)^2`` plus a floor, so skills range from ~50 to
-    ~5,000+ answers; learners draw sequences in proportion to a LogNormal(0, 1) activity,
+    ASSISTments 2009 (224k answers): sequence lengths are ``round(LogNormal(log 5.2,
+    1))``, at least 1 (median 5, ~11% of length 1, 90th percentile ~19, longest 220-370
+    by seed); skill ``k`` draws sequences in proportion to ``(k + 1)^2`` plus a floor, so
+    skills range from ~50 to ~5,000+ answers; learners draw sequences in proportion to a LogNormal(0, 1) activity,
     at most one sequence per (learner, skill). A learner works through their skills one
     after another in a random order (each sequence contiguous in time, as in skill
     builders). Answers follow BKT without forgetting, parameters drawn per skill as in
