@@ -54,19 +54,22 @@ def model_specs(text: str) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 def register(sub: Any) -> None:
+    import textwrap
+
     from teachkit.registry import LEARNER_MODELS
 
     parser = sub.add_parser(
         "fit",
         help="fit learner models to an interaction log (and evaluate them)",
-        description=(
+        description=textwrap.fill(
             "Fit one or more learner models to a log, print their metrics, write a "
             "calibration plot, the fitted models and metrics.json. With --test, each model "
             "is fitted on --data and scored one step ahead on --test (a given split; test "
             "learners also in --data are predicted with their training rows as history). "
             "With --eval, knowledge-tracing models are scored with pyKT's protocol (80/20 "
             "learner split, 5 folds) and the memory model with a time-ordered split; "
-            "without either, the metrics are in-sample."
+            "without either, the metrics are in-sample.",
+            width=88,
         ),
         epilog=(
             "examples:\n"
