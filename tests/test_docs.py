@@ -21,6 +21,7 @@ DOCS = [
     ROOT / "docs" / "teachers_generative.md",
     ROOT / "docs" / "llm.md",
     ROOT / "docs" / "server.md",
+    ROOT / "docs" / "learners.md",
 ]
 
 

@@ -55,6 +55,21 @@ class InteractionLog:
         time: ``float64 (n,)`` POSIX seconds, NaN where unknown.
         groups: optional ``(n_learners,)`` object array of learner group labels.
         notes: what loading changed, on request (sorted rows, dropped duplicates).
+
+    Layout. Rows are grouped by learner, learners in ``learner_ids`` order, each
+    learner's rows in the order the answers happened (construction sorts by learner,
+    stably, if needed). :attr:`starts` holds ``n_learners + 1`` offsets (CSR style):
+    learner ``k`` owns rows ``starts[k]:starts[k + 1]``, so ``starts[0] == 0``,
+    ``starts[-1] == len(log)`` and :attr:`lengths` is ``np.diff(starts)``;
+    :attr:`position` is each row's index within its learner's rows. Items index
+    ``space.names``; an item's skills are its row of ``space.q_matrix``
+    (``(n_items, n_skills)`` booleans, skills in ``space.skill_names`` order), so an
+    answer to a multi-skill item is still one row.
+
+    Example:
+        >>> log = InteractionLog.from_arrays(["b", "a", "b"], ["q1", "q2", "q1"], [1, 0, 0])
+        >>> log.learner_ids.tolist(), log.starts.tolist(), log.position.tolist()
+        (['b', 'a'], [0, 2, 3], [0, 1, 0])
     """
 
     space: Discrete
@@ -95,7 +110,8 @@ class InteractionLog:
 
     @property
     def starts(self) -> np.ndarray:
-        """Row offsets: learner ``k`` owns rows ``starts[k]:starts[k + 1]``."""
+        """``int64 (n_learners + 1,)`` row offsets: learner ``k`` owns rows
+        ``starts[k]:starts[k + 1]``; ``starts[-1] == len(self)``."""
         return self._starts
 
     @property

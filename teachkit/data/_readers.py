@@ -53,7 +53,16 @@ def _read_table(path: str | Path) -> dict[str, list[str]]:
     return {h: [r[j] for r in rows] for j, h in enumerate(header)}
 
 
-def _require(table: dict[str, list[str]], source: str, columns: dict[str, str | None]) -> None:
+_LONG_HINT = (
+    ". Name the columns with read_long(learner=..., item=..., skills=..., correct=..., "
+    "time=...) or, on the command line, --learner-col/--item-col/--skills-col/"
+    "--correct-col/--time-col"
+)
+
+
+def _require(
+    table: dict[str, list[str]], source: str, columns: dict[str, str | None], hint: str = ""
+) -> None:
     missing = [
         f"{col!r} (the {role} column){did_you_mean(col, table)}"
         for role, col in columns.items()
@@ -62,7 +71,7 @@ def _require(table: dict[str, list[str]], source: str, columns: dict[str, str | 
     if missing:
         raise ValidationError(
             source,
-            [f"missing columns: {', '.join(missing)}; the file has {sorted(table)}"],
+            [f"missing columns: {', '.join(missing)}; the file has {sorted(table)}{hint}"],
         )
 
 
@@ -140,6 +149,7 @@ def read_long(
             "time": time,
             "group": group,
         },
+        hint=_LONG_HINT,
     )
     return InteractionLog.from_arrays(
         table[learner],

@@ -110,26 +110,34 @@ def irt_log(
     *,
     answers: int = 30,
     model: str = "2pl",
+    discrimination_sd: float = 0.3,
     seed: int = 0,
 ) -> tuple[InteractionLog, dict[str, np.ndarray]]:
-    """Answers drawn from a 1PL/2PL IRT model: P = sigmoid(a_i (theta_l - b_i)).
+    """Answers drawn from an IRT model: P = c_i + (d_i - c_i) sigmoid(a_i (theta_l - b_i)).
 
-    Abilities ~ N(0, 1), difficulties ~ N(0, 1), discriminations ~ LogNormal(0, 0.3) (1
-    for the 1PL). Each learner answers ``answers`` distinct items in random order.
+    Abilities ~ N(0, 1), difficulties ~ N(0, 1), discriminations ~ LogNormal(0,
+    ``discrimination_sd``) (1 for the 1PL); guessing asymptotes ``c`` ~ U(0.05, 0.3) in the 3PL and 4PL (else 0);
+    upper asymptotes ``d`` ~ U(0.85, 1) in the 4PL (else 1). Each learner answers
+    ``answers`` distinct items in random order. ``model``: "1pl", "2pl", "3pl" or "4pl".
     """
+    if model not in ("1pl", "2pl", "3pl", "4pl"):
+        raise ValueError(f"model: expected '1pl', '2pl', '3pl' or '4pl', got {model!r}")
     rng = np.random.default_rng(seed)
     theta = rng.normal(0.0, 1.0, n_learners)
     b = rng.normal(0.0, 1.0, n_items)
-    a = rng.lognormal(0.0, 0.3, n_items) if model == "2pl" else np.ones(n_items)
+    a = rng.lognormal(0.0, discrimination_sd, n_items) if model != "1pl" else np.ones(n_items)
+    c = rng.uniform(0.05, 0.3, n_items) if model in ("3pl", "4pl") else np.zeros(n_items)
+    d = rng.uniform(0.85, 1.0, n_items) if model == "4pl" else np.ones(n_items)
     answers = min(answers, n_items)
     items = np.argsort(rng.random((n_learners, n_items)), axis=1)[:, :answers]
     learners = np.repeat(np.arange(n_learners), answers)
     items = items.ravel()
-    p = 1.0 / (1.0 + np.exp(-a[items] * (theta[learners] - b[items])))
+    f = 1.0 / (1.0 + np.exp(-a[items] * (theta[learners] - b[items])))
+    p = c[items] + (d[items] - c[items]) * f
     correct = rng.random(len(p)) < p
     steps = np.tile(np.arange(answers), n_learners)
     log = _log(_space(n_items, np.arange(n_items)), learners, items, correct, steps)
-    return log, {"theta": theta, "a": a, "b": b}
+    return log, {"theta": theta, "a": a, "b": b, "c": c, "d": d}
 
 
 def review_log(
@@ -223,5 +231,105 @@ def pfa_log(
         np.concatenate(it),
         np.concatenate(co),
         np.concatenate(st),
+    )
+    return log, truth
+
+
+def real_shaped_bkt_log(
+    n_learners: int = 2900,
+    n_skills: int = 110,
+    *,
+    n_sequences: int = 27000,
+    items_per_skill: int = 5,
+    seed: int = 0,
+) -> tuple[InteractionLog, dict[str, np.ndarray]]:
+    """A BKT log shaped like a real tutoring log (ASSISTments 2009 skill builder).
+
+    ``bkt_log`` gives every learner the same number of answers spread evenly over a few
+    skills: long, uniform sequences. Real logs look different, and the cost of fitting
+    them is dominated by that shape: many skills of very uneven size and many short
+    learner-skill sequences. With the defaults (~230k answers, 2,900 learners, 110
+    skills, 27,000 learner-skill sequences) the shape matches the one measured on
+    ASSISTments 2009 (224k answers): sequence lengths are ``round(LogNormal(log 5.2,
+    1))``, at least 1 (median 5, ~11% of length 1, 90th percentile ~19, longest 220-370
+    by seed); skill ``k`` draws sequences in proportion to ``(k + 1)^2`` plus a floor, so
+    skills range from ~50 to ~5,000+ answers; learners draw sequences in proportion to a LogNormal(0, 1) activity,
+    at most one sequence per (learner, skill). A learner works through their skills one
+    after another in a random order (each sequence contiguous in time, as in skill
+    builders). Answers follow BKT without forgetting, parameters drawn per skill as in
+    :func:`bkt_log`; items ``q{i}`` (``items_per_skill`` per skill, chosen uniformly) are
+    on skill ``s{i // items_per_skill}``.
+
+    Returns:
+        the log and the true parameters (arrays per skill: prior, learn, forget, guess,
+        slip).
+    """
+    rng = np.random.default_rng(seed)
+    truth = {
+        "prior": rng.uniform(0.1, 0.5, n_skills),
+        "learn": rng.uniform(0.05, 0.3, n_skills),
+        "forget": np.zeros(n_skills),
+        "guess": rng.uniform(0.1, 0.3, n_skills),
+        "slip": rng.uniform(0.05, 0.15, n_skills),
+    }
+    n_sequences = min(n_sequences, n_learners * n_skills)
+    # which (learner, skill) pairs: skewed skill popularity and learner activity
+    w_skill = (np.arange(n_skills) + 1.0) ** 2 + 0.013 * n_skills**2
+    w_skill = rng.permutation(w_skill / w_skill.sum())
+    w_learner = rng.lognormal(0.0, 1.0, n_learners)
+    w_learner /= w_learner.sum()
+    pairs = np.zeros(0, dtype=np.int64)
+    while len(pairs) < n_sequences:
+        need = 2 * (n_sequences - len(pairs)) + 16
+        cand = rng.choice(n_learners, need, p=w_learner) * n_skills + rng.choice(
+            n_skills, need, p=w_skill
+        )
+        cand = np.concatenate([pairs, cand])
+        _, first = np.unique(cand, return_index=True)
+        pairs = cand[np.sort(first)][:n_sequences]  # keep draw order: no bias to small ids
+    # every learner answers at least one sequence
+    idle = np.setdiff1d(np.arange(n_learners), pairs // n_skills)
+    if len(idle):
+        pairs = np.concatenate(
+            [
+                pairs[: n_sequences - len(idle)],
+                idle * n_skills + rng.integers(0, n_skills, len(idle)),
+            ]
+        )
+        pairs = np.unique(pairs)
+    learner, skill = pairs // n_skills, pairs % n_skills
+    n = len(pairs)
+    lengths = np.maximum(1, np.rint(rng.lognormal(np.log(5.2), 1.0, n))).astype(np.int64)
+    # answers, vectorized over sequences: step t holds the sequences longer than t
+    known = rng.random(n) < truth["prior"][skill]
+    correct = np.zeros(int(lengths.sum()), dtype=bool)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    for t in range(int(lengths.max())):
+        live = np.flatnonzero(lengths > t)
+        k = skill[live]
+        kn = known[live]
+        p = np.where(kn, 1.0 - truth["slip"][k], truth["guess"][k])
+        correct[offsets[live] + t] = rng.random(len(live)) < p
+        known[live] = kn | (rng.random(len(live)) < truth["learn"][k])
+    # time: each learner's sequences one after another, in a random order
+    rank = np.lexsort((rng.random(n), learner))
+    seq_start = np.zeros(n, dtype=np.int64)
+    lr_sorted = learner[rank]
+    len_sorted = lengths[rank]
+    cum = np.cumsum(len_sorted) - len_sorted
+    first_of_learner = np.r_[True, lr_sorted[1:] != lr_sorted[:-1]]
+    base = np.maximum.accumulate(np.where(first_of_learner, cum, 0))
+    seq_start[rank] = cum - base
+    seq = np.repeat(np.arange(n), lengths)
+    pos = np.arange(len(seq)) - offsets[seq]
+    items = skill[seq] * items_per_skill + rng.integers(0, items_per_skill, len(seq))
+    skill_of = np.arange(n_skills * items_per_skill) // items_per_skill
+    log = _log(
+        _space(n_skills * items_per_skill, skill_of),
+        learner[seq],
+        items,
+        correct,
+        seq_start[seq] + pos,
     )
     return log, truth

@@ -259,7 +259,8 @@ class BaseLearnerModel(Component):
 
         Args:
             data: an :class:`~teachkit.data.InteractionLog`, an EventBatch or Events.
-            progress: show a progress bar.
+            progress: show a progress bar (only when stderr is a terminal, so redirected
+                logs stay clean).
 
         Returns:
             the model itself.

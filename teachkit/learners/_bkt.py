@@ -167,11 +167,9 @@ class BKT(BaseLearnerModel):
 
     # -- fitting --------------------------------------------------------------------------------
     def _fit(self, log: InteractionLog, progress: bool) -> None:
-        from tqdm.auto import tqdm
-
         q = self._q
         n_skills = q.shape[1]
-        rows, skill = np.nonzero(q[log.items])
+        rows, skill = self._expand(log.items)
         item = log.items[rows]
         learner = log.learners[rows]
         gs = self._pair[item, skill] if self.per_item else skill
@@ -189,8 +187,6 @@ class BKT(BaseLearnerModel):
             raise MissingDependencyError(
                 "BKT(engine='numba') needs numba: pip install 'teachkit[fast]'"
             )
-        make = em.seq_layout if use_numba else em.layout
-        lay = make(learner * n_skills + skill, log.correct[rows], skill, gs, prior_idx)
         R = self.restarts
         rng = self._rng
         p = em.Params(
@@ -202,25 +198,69 @@ class BKT(BaseLearnerModel):
             guess=rng.uniform(0.05, 0.4, (R, len(self._guess))),
             slip=rng.uniform(0.05, 0.4, (R, len(self._slip))),
         )
-        sums = em._Sums(lay, R, n_skills, p.guess.shape[1], n_prior)
-
-        buffers = [np.zeros((R, len(lay.obs))) for _ in range(4)] if use_numba else []
-
-        def step(p: em.Params, active: np.ndarray) -> tuple[em.Params, np.ndarray]:
-            if use_numba:
-                return _bkt_numba.em_step(lay, p, self.forgets, sums, active, buffers)
-            return em.em_step(lay, p, n_skills, self.forgets, sums)
-
-        # Each (restart, skill) pair is its own EM run, as in pyBKT: it stops when its
-        # log-likelihood changes by at most tol, and is skipped from then on.
         gs_skill = np.nonzero(q)[1] if self.per_item else np.arange(n_skills)
         prior_skill = np.arange(n_prior) % n_skills
+        if use_numba:
+            # One compiled EM run per (restart, skill), in parallel: no padding, no lock-step
+            # iterations, each pair stops when it converges.
+            slay = _bkt_numba.skill_layout(
+                learner, skill, log.correct[rows], gs, prior_idx, n_skills
+            )
+            p, ll, _ = _bkt_numba.fit_em(slay, p, self.forgets, self.max_iter, self.tol)
+            _, first = np.unique(learner * n_skills + skill, return_index=True)
+            first_prior = prior_idx[first]
+        else:
+            p, ll, first_prior = self._fit_numpy(
+                learner * n_skills + skill, log.correct[rows], skill, gs, prior_idx,
+                p, gs_skill, prior_skill, progress,
+            )  # fmt: skip
+        best = np.argmax(ll, axis=0)  # per skill
+        ks = np.arange(n_skills)
+        self._loglik = float(ll[best, ks].sum())
+        self._learn = p.learn[best, ks]
+        self._forget = p.forget[best, ks]
+        self._guess = p.guess[best[gs_skill], np.arange(len(gs_skill))]
+        self._slip = p.slip[best[gs_skill], np.arange(len(gs_skill))]
+        prior_all = p.prior[best[prior_skill], np.arange(n_prior)]
+        if n_prior > n_skills:
+            self._group_prior = prior_all.reshape(-1, n_skills)
+            counts = np.bincount(first_prior, minlength=n_prior).reshape(-1, n_skills)
+            w = counts / np.maximum(counts.sum(axis=0), 1)
+            self._prior = (self._group_prior * w).sum(axis=0)
+        else:
+            self._prior = prior_all
+
+    def _fit_numpy(
+        self,
+        seq: np.ndarray,
+        obs: np.ndarray,
+        skill: np.ndarray,
+        gs: np.ndarray,
+        prior_idx: np.ndarray,
+        p: em.Params,
+        gs_skill: np.ndarray,
+        prior_skill: np.ndarray,
+        progress: bool,
+    ) -> tuple[em.Params, np.ndarray, np.ndarray]:
+        """Vectorized EM over every (restart, skill) pair in lock-step (the numpy engine)."""
+        from tqdm.auto import tqdm
+
+        n_skills = p.learn.shape[1]
+        R = p.learn.shape[0]
+        lay = em.layout(seq, obs, skill, gs, prior_idx)
+        first_prior = lay.prior[lay.first]
+        sums = em._Sums(lay, R, n_skills, p.guess.shape[1], p.prior.shape[1])
+        kept: np.ndarray = np.ones(n_skills, dtype=bool)  # skills the layout holds
+        # Each (restart, skill) pair is its own EM run, as in pyBKT: it stops when its
+        # log-likelihood changes by at most tol, and is skipped from then on.
         active = np.ones((R, n_skills), dtype=bool)
         last = np.full((R, n_skills), -np.inf)
         ll = np.full((R, n_skills), np.nan)  # log-likelihood of the final p
-        with tqdm(total=self.max_iter, desc="BKT EM", disable=not progress, leave=False) as bar:
+        with tqdm(
+            total=self.max_iter, desc="BKT EM", disable=None if progress else True, leave=False
+        ) as bar:
             for _ in range(self.max_iter):
-                new, got = step(p, active)
+                new, got = em.em_step(lay, p, n_skills, self.forgets, sums)
                 bar.update(1)
                 done = active & (np.abs(got - last) <= self.tol)
                 ll[done] = got[done]
@@ -235,25 +275,97 @@ class BKT(BaseLearnerModel):
                 last = np.where(active, got, last)
                 if not active.any():
                     break
+                # Drop the answers of skills every restart has finished once they are a
+                # third of the layout: converged pairs cost nothing from then on (their
+                # parameters and likelihoods are kept by the masks above).
+                live: np.ndarray = np.asarray(active.any(axis=0))
+                if np.count_nonzero(kept[skill] & ~live[skill]) * 3 > np.count_nonzero(kept[skill]):
+                    kept = live
+                    sub = kept[skill]
+                    lay = em.layout(seq[sub], obs[sub], skill[sub], gs[sub], prior_idx[sub])
+                    sums = em._Sums(lay, R, n_skills, p.guess.shape[1], p.prior.shape[1])
         if active.any():  # max_iter reached: the likelihood of the last update
-            _, got = step(p, active)
+            _, got = em.em_step(lay, p, n_skills, self.forgets, sums)
             ll[active] = got[active]
-        best = np.argmax(ll, axis=0)  # per skill
-        ks = np.arange(n_skills)
-        self._loglik = float(ll[best, ks].sum())
-        self._learn = p.learn[best, ks]
-        self._forget = p.forget[best, ks]
-        self._guess = p.guess[best[gs_skill], np.arange(len(gs_skill))]
-        self._slip = p.slip[best[gs_skill], np.arange(len(gs_skill))]
-        prior_all = p.prior[best[prior_skill], np.arange(n_prior)]
-        if n_prior > n_skills:
-            self._group_prior = prior_all.reshape(-1, n_skills)
-            first = lay.first
-            counts = np.bincount(lay.prior[first], minlength=n_prior).reshape(-1, n_skills)
-            w = counts / np.maximum(counts.sum(axis=0), 1)
-            self._prior = (self._group_prior * w).sum(axis=0)
-        else:
-            self._prior = prior_all
+        return p, ll, first_prior
+
+    # -- whole logs at once -----------------------------------------------------------------------
+    def _expand(self, items: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(answer, skill) entries of answers to ``items``: the answer index and the skill of
+        each, answers in order, an answer's skills in skill order (``np.nonzero(q[items])``
+        without building the ``(n, n_skills)`` matrix)."""
+        q = self._q
+        _, skill_of = np.nonzero(q)  # row-major: grouped by item, skills ascending
+        counts = q.sum(axis=1)
+        ptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=ptr[1:])
+        per = counts[items]
+        entry_row = np.repeat(np.arange(len(items), dtype=np.int64), per)
+        if len(entry_row) == len(items):  # one skill per answered item
+            return entry_row, skill_of[ptr[items]]
+        starts = np.zeros(len(items) + 1, dtype=np.int64)
+        np.cumsum(per, out=starts[1:])
+        within = np.arange(len(entry_row), dtype=np.int64) - starts[entry_row]
+        return entry_row, skill_of[ptr[items][entry_row] + within]
+
+    def _forward(
+        self, rows: np.ndarray, items: np.ndarray, correct: np.ndarray, known: np.ndarray
+    ) -> np.ndarray:
+        """Filter every (state row, skill) sequence of a log at once.
+
+        ``rows[i]`` is the state row (into ``known``) of answer ``i``; answers are in time
+        order per row. Returns each answer's one-step-ahead P(correct) and leaves in
+        ``known`` each touched (row, skill)'s P(known) after its last answer: the same
+        numbers as ``_predict_state``/``_step_state`` applied answer by answer, but
+        vectorized over sequences (one numpy pass per position in a learner-skill
+        sequence, not per position in a learner's whole log).
+        """
+        n_skills = self._q.shape[1]
+        entry_row, skill = self._expand(items)
+        gs = self._pair[items[entry_row], skill] if self.per_item else skill
+        seq = rows[entry_row] * n_skills + skill
+        uniq, code = np.unique(seq, return_inverse=True)
+        code = code.ravel()
+        lay = em.layout(code, correct[entry_row], skill, gs, code)
+        p = em.Params(
+            prior=known[uniq // n_skills, uniq % n_skills][None, :],
+            learn=self._learn[None, :],
+            forget=self._forget[None, :],
+            guess=self._guess[None, :],
+            slip=self._slip[None, :],
+        )
+        pred_tm, post_tm, _ = em.forward(lay, p)
+        pk = np.empty(len(seq))
+        pk[lay.source] = pred_tm[0]
+        p_entry = pk * (1.0 - self._slip[gs]) + (1.0 - pk) * self._guess[gs]
+        n = len(items)
+        out = np.bincount(entry_row, p_entry, minlength=n) / np.bincount(entry_row, minlength=n)
+        last = ~lay.has_next
+        k_last = lay.skill[last]
+        nxt = (
+            self._learn[k_last]
+            + (1.0 - self._learn[k_last] - self._forget[k_last]) * post_tm[0, last]
+        )
+        s_last = uniq[code[lay.source[last]]]
+        known[s_last // n_skills, s_last % n_skills] = nxt
+        return out
+
+    def _absorb(self, log: InteractionLog) -> None:
+        rows = self._rows([str(x) for x in log.learner_ids.tolist()], create=True)[log.learners]
+        self._forward(rows, log.items, log.correct, self._state["known"])
+
+    def predict_log(self, log: InteractionLog) -> np.ndarray:
+        """One-step-ahead P(correct) for every row of ``log``, in its row order (see
+        :meth:`BaseLearnerModel.predict_log`); vectorized over learner-skill sequences."""
+        log = self._as_log(log, sort=True, adopt=False)
+        known = np.repeat(self._prior[None, :], log.n_learners, axis=0)
+        if self._group_names:
+            code = {g: j for j, g in enumerate(self._group_names)}
+            for k, lid in enumerate(log.learner_ids.tolist()):
+                g = self._groups.get(str(lid))
+                if g in code:
+                    known[k] = self._group_prior[code[g]]
+        return self._forward(log.learners, log.items, log.correct, known)
 
     # -- learner state --------------------------------------------------------------------------
     def _new_state(self, k: int) -> State:

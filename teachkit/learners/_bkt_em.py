@@ -29,10 +29,6 @@ class Layout:
     first: np.ndarray  # (N,) entry is the first of its sequence
     has_next: np.ndarray  # (N,) entry has a successor
     source: np.ndarray  # (N,) index of the entry in the caller's (expanded) order
-    starts: np.ndarray | None = None  # sequence-major layouts: (S,) first entry of each sequence
-    lengths: np.ndarray | None = None  # (S,) entries per sequence
-    seq_skill: np.ndarray | None = None  # (S,) skill of each sequence
-    seq_prior: np.ndarray | None = None  # (S,) prior index of each sequence
 
 
 def layout(
@@ -71,33 +67,6 @@ def layout(
         first=t_tm == 0,
         has_next=t_tm + 1 < length_tm,
         source=src,
-    )
-
-
-def seq_layout(
-    seq: np.ndarray, obs: np.ndarray, skill: np.ndarray, gs: np.ndarray, prior: np.ndarray
-) -> Layout:
-    """Arrange entries sequence-major (each sequence contiguous, in time order): the form
-    the compiled kernel of ``_bkt_numba`` walks one sequence at a time."""
-    src = np.argsort(seq, kind="stable")
-    _, starts, lengths = np.unique(seq[src], return_index=True, return_counts=True)
-    n = len(seq)
-    pos = np.arange(n) - np.repeat(starts, lengths)
-    empty = np.zeros(0, dtype=np.int64)
-    return Layout(
-        obs=obs[src].astype(np.float64),
-        skill=skill[src],
-        gs=gs[src],
-        prior=prior[src],
-        offsets=empty,
-        n_active=empty,
-        first=pos == 0,
-        has_next=pos + 1 < np.repeat(lengths, lengths),
-        source=src,
-        starts=starts.astype(np.int64),
-        lengths=lengths.astype(np.int64),
-        seq_skill=skill[src][starts],
-        seq_prior=prior[src][starts],
     )
 
 

@@ -1,20 +1,23 @@
-"""A compiled BKT E-step (numba, optional): one fused pass per sequence, in parallel.
+"""The compiled BKT engine (numba, optional): each (restart, skill) pair's whole EM as one job.
 
-The numpy engine of ``_bkt_em`` makes ~30 passes over every (restart, entry) array per EM
-iteration; this kernel walks each sequence once forward and once backward, keeping the
-running quantities in registers, over all (restart, sequence) pairs in parallel. It
-computes exactly what the numpy engine computes (the tests check both agree); the M-step
-is shared. Used when numba is installed (``pip install 'teachkit[fast]'``).
+The numpy engine of ``_bkt_em`` iterates every (restart, skill) pair in lock-step, with
+~30 array passes per iteration. Here a job runs one pair's EM to convergence over exactly
+its skill's sequences (no padding), walking each sequence once forward and once backward
+per iteration with the running quantities in registers, and accumulating the expected
+counts for the M-step as it goes; jobs run in parallel, largest skills first. It computes
+what the numpy engine computes (the tests check both agree). Used when numba is installed
+(``pip install 'teachkit[fast]'``); the kernels are in ``_bkt_numba_em``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import numpy as np
 
-from teachkit.learners._bkt_em import _EPS, Layout, Params, _Sums, m_step
+from teachkit.learners._bkt_em import Params
 
 
 def available() -> bool:
@@ -25,108 +28,115 @@ def available() -> bool:
     return True
 
 
+# -- the whole EM, compiled, one job per (restart, skill) -------------------------------------
+@dataclass
+class SkillLayout:
+    """Entries grouped by skill, then by sequence, in time order: what ``fit_em`` walks.
+
+    Skill ``k`` owns sequences ``skill_ptr[k]:skill_ptr[k + 1]``; sequence ``q`` owns
+    entries ``seq_start[q]:seq_start[q] + seq_len[q]``. Guess/slip and prior parameters are
+    numbered per skill: entry ``e`` uses skill ``k``'s local guess/slip ``gs_loc[e]``, whose
+    global index is ``gs_list[gs_ptr[k] + gs_loc[e]]`` (likewise ``prior_loc`` per
+    sequence). No padding: each job sees exactly its skill's entries.
+    """
+
+    obs: np.ndarray
+    gs_loc: np.ndarray
+    seq_start: np.ndarray
+    seq_len: np.ndarray
+    seq_prior_loc: np.ndarray
+    skill_ptr: np.ndarray
+    gs_ptr: np.ndarray
+    gs_list: np.ndarray
+    prior_ptr: np.ndarray
+    prior_list: np.ndarray
+
+
+def _local(index: np.ndarray, owner: np.ndarray, n_skills: int) -> tuple[np.ndarray, ...]:
+    """Number the distinct values of ``index`` per owning skill: (local index per element,
+    per-skill pointer, global index per (skill, local))."""
+    key = owner * (int(index.max(initial=0)) + 1) + index
+    uniq, inv = np.unique(key, return_inverse=True)
+    u_skill = uniq // (int(index.max(initial=0)) + 1)
+    ptr = np.zeros(n_skills + 1, dtype=np.int64)
+    np.cumsum(np.bincount(u_skill, minlength=n_skills), out=ptr[1:])
+    glob = (uniq % (int(index.max(initial=0)) + 1)).astype(np.int64)
+    return (inv.ravel() - ptr[u_skill][inv.ravel()]).astype(np.int64), ptr, glob
+
+
+def skill_layout(
+    learner: np.ndarray,
+    skill: np.ndarray,
+    obs: np.ndarray,
+    gs: np.ndarray,
+    prior: np.ndarray,
+    n_skills: int,
+) -> SkillLayout:
+    """Arrange expanded (answer, skill) entries, given in time order per learner."""
+    n_learners = int(learner.max(initial=0)) + 1
+    key = skill * n_learners + learner
+    src = np.argsort(key, kind="stable")  # stable: time order within each sequence
+    key = key[src]
+    n = len(key)
+    new_seq = np.r_[True, key[1:] != key[:-1]] if n else np.zeros(0, dtype=bool)
+    seq_start = np.flatnonzero(new_seq).astype(np.int64)
+    seq_len = np.diff(np.r_[seq_start, n]).astype(np.int64)
+    seq_skill = skill[src][seq_start]
+    skill_ptr = np.zeros(n_skills + 1, dtype=np.int64)
+    np.cumsum(np.bincount(seq_skill, minlength=n_skills), out=skill_ptr[1:])
+    gs_loc, gs_ptr, gs_list = _local(gs[src], skill[src], n_skills)
+    prior_loc, prior_ptr, prior_list = _local(prior[src][seq_start], seq_skill, n_skills)
+    return SkillLayout(
+        obs=obs[src].astype(np.float64),
+        gs_loc=gs_loc,
+        seq_start=seq_start,
+        seq_len=seq_len,
+        seq_prior_loc=prior_loc,
+        skill_ptr=skill_ptr,
+        gs_ptr=gs_ptr,
+        gs_list=gs_list,
+        prior_ptr=prior_ptr,
+        prior_list=prior_list,
+    )
+
+
 @cache
-def _kernel() -> Any:
-    import numba
+def _em_kernel() -> Any:
+    from teachkit.learners._bkt_numba_em import fit_em
 
-    @numba.njit(parallel=True, cache=True, nogil=True)
-    def e_step(  # pragma: no cover - compiled
-        obs: np.ndarray,
-        gs: np.ndarray,
-        starts: np.ndarray,
-        lengths: np.ndarray,
-        seq_skill: np.ndarray,
-        seq_prior: np.ndarray,
-        prior: np.ndarray,
-        learn: np.ndarray,
-        forget: np.ndarray,
-        guess: np.ndarray,
-        slip: np.ndarray,
-        gam0: np.ndarray,
-        xi01: np.ndarray,
-        xi10: np.ndarray,
-        logc: np.ndarray,
-        active: np.ndarray,
-    ) -> None:
-        n_restarts = prior.shape[0]
-        n_seq = starts.shape[0]
-        for job in numba.prange(n_restarts * n_seq):
-            r = job // n_seq
-            q = job - r * n_seq
-            k = seq_skill[q]
-            if not active[r, k]:
-                continue  # this (restart, skill) has converged
-            a = starts[q]
-            n = lengths[q]
-            T = learn[r, k]
-            F = forget[r, k]
-            pk = prior[r, seq_prior[q]]
-            # forward: filtered P(known) into gam0, P(obs) into logc (converted below)
-            for i in range(n):
-                e = a + i
-                g = guess[r, gs[e]]
-                s = slip[r, gs[e]]
-                if obs[e] > 0:
-                    e1 = 1.0 - s
-                    e0 = g
-                else:
-                    e1 = s
-                    e0 = 1.0 - g
-                c = e0 + pk * (e1 - e0)
-                post = pk * e1 / max(c, _EPS)
-                gam0[r, e] = post
-                logc[r, e] = c
-                pk = T + (1.0 - T - F) * post
-            # backward with scaled betas
-            b1 = 1.0
-            b0 = 1.0
-            last = a + n - 1
-            xi01[r, last] = 0.0
-            xi10[r, last] = 0.0
-            post = gam0[r, last]
-            gam0[r, last] = 1.0 - post
-            for i in range(n - 2, -1, -1):
-                e = a + i
-                nx = e + 1
-                g = guess[r, gs[nx]]
-                s = slip[r, gs[nx]]
-                if obs[nx] > 0:
-                    e1 = 1.0 - s
-                    e0 = g
-                else:
-                    e1 = s
-                    e0 = 1.0 - g
-                inv_c = 1.0 / max(logc[r, nx], _EPS)
-                w1 = e1 * b1 * inv_c
-                w0 = e0 * b0 * inv_c
-                post = gam0[r, e]
-                xi01[r, e] = (1.0 - post) * T * w1
-                xi10[r, e] = post * F * w0
-                b1 = w1 + F * (w0 - w1)
-                b0 = w0 + T * (w1 - w0)
-                gam0[r, e] = (1.0 - post) * b0
-            for i in range(n):
-                logc[r, a + i] = np.log(max(logc[r, a + i], _EPS))
-
-    return e_step
+    return fit_em
 
 
-def em_step(
-    lay: Layout,
+def fit_em(
+    lay: SkillLayout,
     p: Params,
     fit_forget: bool,
-    sums: _Sums,
-    active: np.ndarray,
-    buffers: list[np.ndarray],
-) -> tuple[Params, np.ndarray]:
-    """One Baum-Welch iteration on a sequence-major layout (see ``_bkt_em.seq_layout``),
-    skipping the sequences of (restart, skill) pairs that are not ``active``; ``buffers``
-    are four zeroed ``(R, N)`` arrays reused across iterations."""
-    gam0, xi01, xi10, logc = buffers
-    _kernel()(
-        lay.obs, lay.gs, lay.starts, lay.lengths, lay.seq_skill, lay.seq_prior,
-        np.ascontiguousarray(p.prior), np.ascontiguousarray(p.learn),
-        np.ascontiguousarray(p.forget), np.ascontiguousarray(p.guess),
-        np.ascontiguousarray(p.slip), gam0, xi01, xi10, logc, active,
-    )  # fmt: skip
-    return m_step(lay, p, sums, gam0, xi01, xi10, logc, fit_forget)
+    max_iter: int,
+    tol: float,
+) -> tuple[Params, np.ndarray, np.ndarray]:
+    """EM to convergence for every (restart, skill) pair, in parallel, compiled.
+
+    Each pair is its own run (pyBKT's rule: it stops when its log-likelihood changes by
+    at most ``tol``); the result is what ``_bkt_em.em_step`` iterated the same way gives.
+    Returns the fitted parameters, the log-likelihood per (restart, skill) of the
+    returned parameters and the E-steps each pair ran.
+    """
+    import numba
+
+    R, n_skills = p.learn.shape
+    out = Params(*(np.array(x, dtype=np.float64, order="C", copy=True) for x in
+                   (p.prior, p.learn, p.forget, p.guess, p.slip)))  # fmt: skip
+    ll = np.zeros((R, n_skills))
+    iters = np.zeros((R, n_skills), dtype=np.int64)
+    # largest skills first, so the parallel loop's last jobs are short ones
+    size = np.diff(np.r_[lay.seq_start, len(lay.obs)][lay.skill_ptr])
+    order = np.argsort(-np.tile(size, R), kind="stable")
+    jobs = np.arange(R * n_skills, dtype=np.int64)[order]
+    with numba.parallel_chunksize(1):
+        _em_kernel()(
+            lay.obs, lay.gs_loc, lay.seq_start, lay.seq_len, lay.seq_prior_loc,
+            lay.skill_ptr, lay.gs_ptr, lay.gs_list, lay.prior_ptr, lay.prior_list, jobs,
+            out.prior, out.learn, out.forget, out.guess, out.slip, fit_forget,
+            max_iter, tol, ll, iters,
+        )  # fmt: skip
+    return out, ll, iters

@@ -89,7 +89,9 @@ class Elo(BaseLearnerModel):
         keys = rank * (int(pos.max()) + 1) + pos
         order = np.argsort(keys, kind="stable")
         bounds = np.flatnonzero(np.diff(keys[order])) + 1
-        for idx in tqdm(np.split(order, bounds), desc="Elo", disable=not progress, leave=False):
+        for idx in tqdm(
+            np.split(order, bounds), desc="Elo", disable=None if progress else True, leave=False
+        ):
             lr, it = log.learners[idx], log.items[idx]
             theta, n = state["theta"][lr], state["n"][lr]
             p = 1.0 / (1.0 + np.exp(-(theta - self._d[it])))

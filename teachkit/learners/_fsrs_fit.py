@@ -78,7 +78,7 @@ def fit_weights(
         ls = losses(np.vstack([w[None, :], w[None, :] + eye * sign[:, None]]))
         return float(ls[0]), (ls[1:] - ls[0]) / (h * sign)
 
-    bar = tqdm(total=max_iter, desc="memory fit", disable=not progress, leave=False)
+    bar = tqdm(total=max_iter, desc="memory fit", disable=None if progress else True, leave=False)
     res = minimize(
         fun,
         np.clip(start, LOWER, UPPER),

@@ -171,7 +171,7 @@ class TorchLearnerModel(BaseLearnerModel):
             total=self.epochs * n,
             desc=type(self).__name__,
             unit="seq",
-            disable=not progress,
+            disable=None if progress else True,
             leave=False,
         )
         with self._seeded(1):

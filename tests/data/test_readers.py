@@ -55,7 +55,9 @@ def test_missing_columns_are_named(tmp_path: Path) -> None:
         read_long(p)
     assert err.value.problems == [
         "missing columns: 'learner' (the learner column), 'correct' (the correct column) "
-        "(did you mean 'corect'?); the file has ['corect', 'item', 'student']"
+        "(did you mean 'corect'?); the file has ['corect', 'item', 'student']. Name the "
+        "columns with read_long(learner=..., item=..., skills=..., correct=..., time=...) or, "
+        "on the command line, --learner-col/--item-col/--skills-col/--correct-col/--time-col"
     ]
     log = read_long(p, learner="student", correct="corect")
     assert log.learner_ids.tolist() == ["a"]

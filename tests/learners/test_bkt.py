@@ -162,3 +162,82 @@ def test_missing_numba_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
         ValidationError, match="engine: expected 'auto', 'numpy' or 'numba', got 'c'"
     ):
         BKT(engine="c")
+
+
+@pytest.mark.parametrize(
+    "options", [{}, {"per_item": True, "forgets": True}, {"group_priors": True}]
+)
+def test_vectorized_predict_log_and_absorb_match_the_step_by_step_forms(
+    options: dict[str, bool],
+) -> None:
+    """BKT's sequence-vectorized predict_log and fold-in give the base class's numbers,
+    on multi-skill items (SkillGraphStudent logs) and on a learner seen before."""
+    from teachkit.learners._base import BaseLearnerModel
+    from teachkit.simulators import skill_graph_log
+
+    log, _ = skill_graph_log(60, steps=25, seed=3)
+    if options.get("group_priors"):
+        groups = np.array(["a", "b"] * (log.n_learners // 2), dtype=object)
+        log = InteractionLog(
+            space=log.space, learner_ids=log.learner_ids, learners=log.learners,
+            items=log.items, correct=log.correct, score=log.score, time=log.time,
+            groups=groups,
+        )  # fmt: skip
+    assert log.space.q_matrix.sum(axis=1).max() > 1  # some items have several skills
+    model = BKT(seed=0, restarts=2, max_iter=10, **options).fit(log)
+    fast = model.predict_log(log)
+    slow = BaseLearnerModel.predict_log(model, log)
+    assert np.allclose(fast, slow, atol=1e-12)
+    # fold-in: fit() used the vectorized _absorb; replay it answer by answer
+    known = model._state["known"].copy()
+    model._reset_learners()
+    BaseLearnerModel._absorb(model, log)
+    assert np.allclose(model._state["known"], known, atol=1e-12)
+    # an update on top of existing states starts from them, not from the prior
+    half = log.take_rows(log.position < 10)
+    rest = log.take_rows(log.position >= 10)
+    a = BKT(seed=0, restarts=2, max_iter=10, **options).fit(log)
+    a._reset_learners()
+    a.update(half)
+    a.update(rest)
+    assert np.allclose(a._state["known"], known, atol=1e-12)
+
+
+def test_engines_agree_on_multi_skill_items_with_group_priors() -> None:
+    pytest.importorskip("numba")
+    from teachkit.simulators import skill_graph_log
+
+    log, _ = skill_graph_log(80, steps=20, seed=4)
+    groups = np.array(["a", "b", "c"] * log.n_learners, dtype=object)[: log.n_learners]
+    log = InteractionLog(
+        space=log.space, learner_ids=log.learner_ids, learners=log.learners, items=log.items,
+        correct=log.correct, score=log.score, time=log.time, groups=groups,
+    )  # fmt: skip
+    opts = {"group_priors": True, "per_item": True, "seed": 2, "max_iter": 12}
+    a = BKT(engine="numpy", **opts).fit(log).params()  # type: ignore[arg-type]
+    b = BKT(engine="numba", **opts).fit(log).params()  # type: ignore[arg-type]
+    assert a["loglik"] == pytest.approx(b["loglik"], rel=1e-10)
+    for name in ("prior", "learn", "guess", "slip"):
+        assert np.allclose(list(a[name].values()), list(b[name].values()), atol=1e-9)
+    for g in a["group_prior"]:
+        assert np.allclose(list(a["group_prior"][g].values()), list(b["group_prior"][g].values()))
+
+
+def test_real_shaped_log_has_the_stated_shape() -> None:
+    from teachkit.data.synthetic import real_shaped_bkt_log
+
+    log, truth = real_shaped_bkt_log(seed=0)
+    assert 200_000 < len(log) < 260_000 and log.n_learners == 2900
+    skill = log.space.q_matrix[log.items].argmax(axis=1)
+    assert len(np.unique(skill)) == 110 == len(truth["learn"])
+    _, lengths = np.unique(log.learners * 110 + skill, return_counts=True)
+    assert len(lengths) == 27_000
+    assert np.median(lengths) == 5 and 0.08 < (lengths == 1).mean() < 0.13
+    assert 16 <= np.percentile(lengths, 90) <= 22 and 150 < lengths.max() < 500
+    sizes = np.bincount(skill)
+    assert sizes.min() < 150 and sizes.max() > 5000
+    # each learner-skill sequence is contiguous in the learner's log (skill-builder style)
+    change = np.r_[True, (np.diff(skill) != 0) | (np.diff(log.learners) != 0)]
+    assert change.sum() == 27_000
+    small, _ = real_shaped_bkt_log(200, 10, n_sequences=600, seed=1)
+    assert small.n_learners == 200 and len(np.unique(small.learners)) == 200

@@ -23,3 +23,11 @@ def test_learner_model_keeps_the_contract(name: str, model: BaseLearnerModel) ->
 
 def test_every_learner_model_is_found() -> None:
     assert {n for n, _ in EXAMPLES} >= {"BKT", "IRT", "Elo", "PFA", "DKT", "SAKT", "MemoryModel"}
+
+
+@pytest.mark.parametrize("kind", ["3pl", "4pl"])
+def test_irt_with_asymptotes_keeps_the_contract(kind: str) -> None:
+    from teachkit.learners import IRT
+    from teachkit.testing.learners import example_space
+
+    check_learner_model(IRT(example_space(), model=kind, max_iter=20, seed=0))

@@ -93,7 +93,8 @@ def test_evaluation_is_deterministic_and_summarized() -> None:
     text = a.table("PFA")
     assert text.splitlines()[0] == "PFA (pykt protocol)"
     assert text.splitlines()[-1].startswith("mean±std")
-    assert set(a.to_dict()) == {"protocol", "folds", "summary"}
+    assert set(a.to_dict()) == {"protocol", "folds", "fit_s", "summary"}
+    assert len(a.fit_s) == 5 and all(t > 0 for t in a.fit_s)
 
 
 def test_too_few_learners() -> None:
@@ -102,3 +103,16 @@ def test_too_few_learners() -> None:
         ValidationError, match="expected enough learners for a test set and 5 folds, got 2"
     ):
         evaluate_pykt(PFA(), log)
+
+
+def test_compare_runs_pykt_without_a_test_set_and_tabulates() -> None:
+    from teachkit.evaluation import compare, comparison_table
+
+    log, _ = bkt_log(n_learners=60, n_skills=2, steps=12, seed=1)
+    results = compare({"pfa": PFA(), "bkt": BKT(restarts=1, max_iter=5, seed=0)}, log)
+    assert [ev.protocol for ev in results.values()] == ["pykt", "pykt"]
+    assert results["pfa"].folds == evaluate_pykt(PFA(), log).folds  # same split for all
+    lines = comparison_table(results).splitlines()
+    assert [line.split()[0] for line in lines] == ["model", "pfa", "bkt"]
+    assert "±" in lines[1]  # five folds: mean ± std
+    assert comparison_table({}) == ""

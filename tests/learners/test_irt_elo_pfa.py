@@ -44,8 +44,10 @@ def test_irt_abilities_follow_answers_online() -> None:
 
 
 def test_irt_rejects_unknown_models() -> None:
-    with pytest.raises(ValidationError, match="model: expected '1pl' or '2pl', got '3pl'"):
-        IRT(model="3pl")
+    with pytest.raises(
+        ValidationError, match="model: expected '1pl', '2pl', '3pl' or '4pl', got '5pl'"
+    ):
+        IRT(model="5pl")
 
 
 def test_elo_tracks_difficulty_and_freezes_items_when_asked() -> None:
@@ -107,3 +109,30 @@ def test_pfa_recovers_its_generating_weights() -> None:
     for name, tol in (("beta", 0.1), ("gamma", 0.03), ("rho", 0.03)):
         got = np.array([params[name][f"s{k}"] for k in range(3)])
         assert np.abs(got - truth[name]).max() < tol, (name, got, truth[name])
+
+
+@pytest.mark.parametrize("model", ["3pl", "4pl"])
+def test_irt_asymptotes_are_recovered(model: str) -> None:
+    """Tolerances: r >= 0.9 for b, >= 0.6 for a, guessing mean error <= 0.08 (small log)."""
+    log, truth = irt_log(n_learners=1500, n_items=12, answers=12, model=model, seed=7)
+    fitted = IRT(model=model).fit(log)
+    assert np.corrcoef(fitted.difficulty, truth["b"])[0, 1] >= 0.9
+    assert np.corrcoef(fitted.discrimination, truth["a"])[0, 1] >= 0.6
+    assert np.abs(fitted.guessing - truth["c"]).mean() <= 0.08
+    assert np.all((fitted.guessing > 0) & (fitted.guessing < 1))
+    if model == "4pl":
+        assert np.abs(fitted.slipping - (1 - truth["d"])).mean() <= 0.08
+    else:
+        assert np.all(fitted.slipping == 0)
+    # the asymptotes bound every prediction
+    p = fitted.predict_many("nobody", list(log.space.names))
+    assert np.all(p >= fitted.guessing - 1e-12) and np.all(p <= 1 - fitted.slipping + 1e-12)
+    # a 3PL/4PL fits its own data better than a 2PL (held-in log-likelihood)
+    two = IRT(model="2pl").fit(log)
+    y = log.correct
+
+    def ll(m: IRT) -> float:
+        p = np.clip(m.predict_log(log), 1e-9, 1 - 1e-9)
+        return float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+    assert ll(fitted) > ll(two)
