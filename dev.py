@@ -93,6 +93,25 @@ def main(argv: list[str]) -> int:
         return 0
     if job == "bench-env":
         ensure_venv(extra=ROOT / "requirements" / "anchors.txt")
+        # pyBKT's wheel is pure Python and its source build silently falls back to pure
+        # Python when compiling fails: build it from source and check the C++ E-step is there.
+        _check(
+            PY,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-binary",
+            "pyBKT",
+            "--force-reinstall",
+            "pyBKT==1.4.3",
+        )
+        found = list((VENV / "lib").glob("python3*/site-packages/pyBKT/fit/E_step*.so"))
+        print(
+            "pyBKT C++ build:", found[0] if found else "MISSING (benchmarks will say pure Python)"
+        )
         return 0
     print(__doc__)
     return 0 if job in {"help", "-h", "--help"} else 2
