@@ -71,6 +71,7 @@ LEARNER_MODELS: dict[str, str] = {
     "sakt": "teachkit.learners:SAKT",
     "akt": "teachkit.learners:AKT",
     "simplekt": "teachkit.learners:SimpleKT",
+    "psikt": "teachkit.learners:PSIKT",
     "memory": "teachkit.learners:MemoryModel",
 }
 """Learner-model name -> public ``module:Class``."""

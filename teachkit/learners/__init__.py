@@ -13,6 +13,7 @@ from teachkit.learners._elo import Elo
 from teachkit.learners._irt import IRT
 from teachkit.learners._memory import MemoryModel
 from teachkit.learners._pfa import PFA
+from teachkit.learners._psikt import PSIKT
 from teachkit.learners._sakt import SAKT
 from teachkit.learners._simplekt import SimpleKT
 from teachkit.registry import LEARNER_MODELS, exported
