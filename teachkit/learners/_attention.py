@@ -117,7 +117,7 @@ def _block_class(torch: Any) -> Any:
     nn = torch.nn
     F = torch.nn.functional
 
-    class Block(nn.Module):  # type: ignore[misc,name-defined]
+    class Block(nn.Module):  # type: ignore[name-defined]
         """Attention (monotonic or not) + residual + norm + feed-forward + residual + norm."""
 
         def __init__(self, dim: int, heads: int, dropout: float, monotonic: bool) -> None:

@@ -104,8 +104,13 @@ class PSIKT(TorchLearnerModel):
         self._trait_ids: list[str] = []
         self._traits = np.zeros((0, len(TRAITS)), np.float32)
         super().__init__(
-            space, epochs=epochs, batch_size=batch_size, lr=lr, device=device,
-            threads=threads, seed=seed,
+            space,
+            epochs=epochs,
+            batch_size=batch_size,
+            lr=lr,
+            device=device,
+            threads=threads,
+            seed=seed,
         )
 
     # -- the network: global parameters -------------------------------------------------------
@@ -368,7 +373,8 @@ class PSIKT(TorchLearnerModel):
         a :class:`~teachkit.spaces.Discrete` space accepts)."""
         if not 0 < threshold < 1:
             raise ValidationError(
-                "PSIKT.prerequisites", [f"threshold: expected a number in (0, 1), got {threshold!r}"]
+                "PSIKT.prerequisites",
+                [f"threshold: expected a number in (0, 1), got {threshold!r}"],
             )
         a = self.prerequisite_matrix()
         names = list(self.space_.skill_names)

@@ -134,6 +134,13 @@ class SimpleKT(AttentionKT):
     @classmethod
     def _example(cls, space: Discrete, seed: int) -> SimpleKT:
         return cls(
-            space, dim=8, heads=2, blocks=1, epochs=1, max_len=16, device="cpu", threads=1,
+            space,
+            dim=8,
+            heads=2,
+            blocks=1,
+            epochs=1,
+            max_len=16,
+            device="cpu",
+            threads=1,
             seed=seed,
         )

@@ -104,7 +104,7 @@ def test_bad_hyperparameters() -> None:
 
 
 def test_learned_prerequisites_give_the_tutor_a_graph(fitted: tuple) -> None:
-    model, log = fitted
+    _, log = fitted
     plain = bare(log.space)
     psikt = PSIKT(plain, seed=0)
     k = len(plain.skill_names)

@@ -38,7 +38,8 @@ def learned_prerequisites(
     """
     if not isinstance(space, Discrete):
         raise ValidationError(
-            "learned_prerequisites", [f"space: expected a Discrete space, got {type(space).__name__}"]
+            "learned_prerequisites",
+            [f"space: expected a Discrete space, got {type(space).__name__}"],
         )
     if space.prerequisites:
         return space
