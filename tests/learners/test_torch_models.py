@@ -116,3 +116,31 @@ def test_akt_attention_decays_with_distance() -> None:
     assert torch.all(decay[1:-1] >= decay[:-2])  # older answers decay at least as much
     assert decay[0] < 1e-3
     assert block(x, x, x, True).shape == (1, 12, 8)
+
+
+@pytest.mark.parametrize("cls", [AKT, SimpleKT])
+def test_multi_skill_questions_are_scored_once_without_their_answer(cls: type) -> None:
+    """pyKT's question-level protocol: an item with two skills is one scored prediction,
+    made before its answer is seen."""
+    from teachkit.data import InteractionLog
+    from teachkit.evaluation import evaluate_pykt, pykt_split
+
+    rng = np.random.default_rng(0)
+    n_l, per = 30, 8
+    items = rng.choice(["x", "y", "xy"], n_l * per)
+    tags = {"x": "s", "y": "t", "xy": "s;t"}
+    log = InteractionLog.from_arrays(
+        np.repeat([f"u{k}" for k in range(n_l)], per),
+        items,
+        rng.integers(0, 2, n_l * per),
+        skills=[tags[i] for i in items],
+    )
+    model = cls(dim=8, heads=2, epochs=1, device="cpu", seed=0)
+    ev = evaluate_pykt(model, log)
+    assert all(f["n"] == len(pykt_split(log)[0]) * (per - 1) for f in ev.folds)
+    fitted = model.clone(space=log.space).fit(log)
+    one = log.take_learners(np.array([0]))
+    flipped = one.take_rows(np.ones(len(one), bool))
+    flipped.correct[3] = 1 - flipped.correct[3]
+    p, q = fitted.predict_log(one), fitted.predict_log(flipped)
+    assert np.array_equal(p[:4], q[:4]) and not np.array_equal(p[4:], q[4:])
