@@ -9,7 +9,7 @@ the skill count of ASSISTments 2009) is the size of a real knowledge-tracing dat
 80% of the learners train, 20% are predicted one step ahead. For each model: one timed
 epoch, then as many epochs as ``--budget`` seconds allow (at most ``--epochs``), timed;
 reports epochs/s, answers/s and the held-out AUC after the timed run. One JSON line per
-model, also written to ``--out`` when given.
+model, also written to ``--out``/gpu_kt.json (after each model) when given.
 """
 
 from __future__ import annotations
@@ -81,10 +81,10 @@ def main() -> None:
         }
         rows.append(row)
         print(json.dumps(row), flush=True)
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "gpu_kt.json").write_text(json.dumps(rows, indent=1))
+        if args.out:  # after every model, so a run cut short keeps what it measured
+            out = Path(args.out)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "gpu_kt.json").write_text(json.dumps(rows, indent=1))
 
 
 if __name__ == "__main__":
