@@ -287,6 +287,12 @@ class PSIKT(TorchLearnerModel):
             "s": np.zeros((k, len(TRAITS)), np.float32),
         }
 
+    @staticmethod
+    def _clock(last: np.ndarray, time: np.ndarray) -> np.ndarray:
+        """The time of an answer; an untimed one (NaN) comes a day after the last answer,
+        as in training (NaN when there is no last answer)."""
+        return np.where(np.isnan(time), last + DAY, time)
+
     def _now_state(self, state: State, time: np.ndarray) -> tuple[Any, Any, Any, Any]:
         """The belief at ``time`` (seconds): started from the prior, relaxed since the last
         answer."""
@@ -299,9 +305,8 @@ class PSIKT(TorchLearnerModel):
         fresh = torch.as_tensor(np.isnan(state["m"][:, :1]), device=dev)
         m = torch.where(fresh, m0, torch.as_tensor(np.nan_to_num(state["m"]), device=dev))
         v = torch.where(fresh, v0, torch.as_tensor(state["v"], device=dev))
-        t_now = np.where(np.isnan(time), state["t"], time)
-        gap = np.where(np.isnan(state["t"]), 0.0, np.maximum(t_now - state["t"], 0.0)) / DAY
-        gap = np.nan_to_num(gap)
+        t_now = self._clock(state["t"], time)
+        gap = np.nan_to_num(np.maximum(t_now - state["t"], 0.0)) / DAY  # 0 before any answer
         m, v = self._relax(net, G, s, m, v, torch.as_tensor(gap, dtype=torch.float32, device=dev))
         return G, s, m, v
 
@@ -326,7 +331,7 @@ class PSIKT(TorchLearnerModel):
             dev = m.device
             y = torch.as_tensor(correct, dtype=torch.float32, device=dev)
             m, v = self._observe(self._net, G, s, m, v, torch.as_tensor(items, device=dev), y)
-        t = np.where(np.isnan(time), np.nan_to_num(state["t"]) + DAY, time)
+        t = np.nan_to_num(self._clock(state["t"], time))  # the first untimed answer: 0
         return {
             "m": m.cpu().numpy(),
             "v": v.cpu().numpy(),
@@ -338,7 +343,7 @@ class PSIKT(TorchLearnerModel):
         """P(correct) on an item of average difficulty for each skill, at the last answer."""
         torch = require_torch()
         with torch.no_grad(), self._seeded(2):
-            G, _, m, v = self._now_state(state, np.full(len(rows), np.nan))
+            G, _, m, v = self._now_state(state, state["t"])  # at the last answer
             q = G["q"]
             d = (q * G["d"][:, None]).sum(0) / q.sum(0).clamp(min=1)
             p = torch.sigmoid((m - d) / torch.sqrt(1 + math.pi * v / 8))

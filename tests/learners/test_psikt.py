@@ -92,8 +92,22 @@ def test_a_log_without_times_counts_days_by_answer(fitted: tuple) -> None:
         score=log.score,
         time=np.full(len(log), np.nan),
     )
-    p = PSIKT(epochs=1, seed=0).fit(untimed).predict_log(untimed)
+    model = PSIKT(epochs=1, seed=0).fit(untimed)
+    p = model.predict_log(untimed)
     assert np.all(np.isfinite(p)) and np.all((p > 0) & (p < 1))
+    # Untimed answers are a day apart, in training and in prediction alike.
+    daily = tk.data.InteractionLog(
+        space=log.space,
+        learner_ids=log.learner_ids,
+        learners=log.learners,
+        items=log.items,
+        correct=log.correct,
+        score=log.score,
+        time=1.7e9 + 86400.0 * log.position,
+    )
+    assert np.allclose(model.predict_log(daily), p, atol=1e-6)
+    again = PSIKT(epochs=1, seed=0).fit(daily)
+    assert np.allclose(again.prerequisite_matrix(), model.prerequisite_matrix(), atol=1e-6)
 
 
 def test_bad_hyperparameters() -> None:
