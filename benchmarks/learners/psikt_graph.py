@@ -4,8 +4,9 @@
 
 For every seed: a log of ``--learners`` SkillGraphStudent learners answering ``--steps``
 items drawn uniformly (:func:`teachkit.simulators.skill_graph_log`, arithmetic preset:
-12 skills, 15 planted prerequisite edges, 41 items). PSI-KT is fitted on 80% of the
-learners. Reported:
+12 skills, 17 planted direct prerequisite edges, 41 items; or, with ``--preset random
+--skills N``, a random layered DAG of N skills with 4 items each). PSI-KT is fitted on 80%
+of the learners. Reported:
 
 * **edge AUC**: the learned edge probabilities ``A[j, k]`` over all ordered pairs of
   distinct skills, scored against the planted direct edges (an ancestor that is not a
