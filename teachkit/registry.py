@@ -69,6 +69,9 @@ LEARNER_MODELS: dict[str, str] = {
     "pfa": "teachkit.learners:PFA",
     "dkt": "teachkit.learners:DKT",
     "sakt": "teachkit.learners:SAKT",
+    "akt": "teachkit.learners:AKT",
+    "simplekt": "teachkit.learners:SimpleKT",
+    "psikt": "teachkit.learners:PSIKT",
     "memory": "teachkit.learners:MemoryModel",
 }
 """Learner-model name -> public ``module:Class``."""

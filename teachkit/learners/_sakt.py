@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
-from teachkit._validation import check_positive_int
-from teachkit.errors import ValidationError
-from teachkit.learners._base import State
-from teachkit.learners._torch import TorchLearnerModel, require_torch
+from teachkit.learners._attention import AttentionKT, check_sizes
+from teachkit.learners._torch import require_torch
 from teachkit.spaces import Discrete
 
 
-class SAKT(TorchLearnerModel):
+class SAKT(AttentionKT):
     """Self-attentive knowledge tracing (SAKT): the skill of the next item attends over the
     learner's past answers.
 
@@ -60,10 +56,7 @@ class SAKT(TorchLearnerModel):
         threads: int | None = 1,
         seed: int | None = None,
     ) -> None:
-        check_positive_int("dim", dim)
-        check_positive_int("heads", heads)
-        if dim % heads:
-            raise ValidationError("SAKT", [f"dim ({dim}) must be divisible by heads ({heads})"])
+        check_sizes("SAKT", dim, heads, dropout)
         self.dim = dim
         self.heads = heads
         self.dropout = dropout
@@ -115,52 +108,6 @@ class SAKT(TorchLearnerModel):
         a = net["ln1"](a + q)
         f = net["ln2"](net["ffn"](a) + a)
         return net["out"](f).reshape(B, T, K)
-
-    # -- online state: the window of recent answers ---------------------------------------------
-    def _new_state(self, k: int) -> State:
-        w = self.max_len - 1
-        return {
-            "items": np.zeros((k, w), np.int64),
-            "correct": np.zeros((k, w), np.float32),
-            "n": np.zeros(k, np.int64),
-        }
-
-    def _predict_state(self, state: State, items: np.ndarray, time: np.ndarray) -> np.ndarray:
-        torch = require_torch()
-        dev = self._torch_device()
-        n = state["n"]
-        width = int(n.max(initial=0)) + 1
-        it = np.zeros((len(items), width), np.int64)
-        y = np.zeros((len(items), width), np.float32)
-        it[:, : width - 1] = state["items"][:, : width - 1]
-        y[:, : width - 1] = state["correct"][:, : width - 1]
-        it[np.arange(len(items)), n] = items
-        mask = np.arange(width)[None, :] <= n[:, None]
-        with torch.no_grad():
-            p = self._probs(
-                torch.as_tensor(it, device=dev),
-                torch.as_tensor(y, device=dev),
-                torch.as_tensor(mask, device=dev),
-            )
-        return p.cpu().numpy()[np.arange(len(items)), n].astype(np.float64)
-
-    def _step_state(
-        self,
-        state: State,
-        items: np.ndarray,
-        correct: np.ndarray,
-        score: np.ndarray,
-        time: np.ndarray,
-    ) -> State:
-        its, ys, n = state["items"].copy(), state["correct"].copy(), state["n"].copy()
-        full = n >= its.shape[1]
-        its[full] = np.roll(its[full], -1, axis=1)
-        ys[full] = np.roll(ys[full], -1, axis=1)
-        n = np.minimum(n, its.shape[1] - 1) + (~full)
-        at = np.where(full, its.shape[1] - 1, n - 1)
-        its[np.arange(len(items)), at] = items
-        ys[np.arange(len(items)), at] = correct
-        return {"items": its, "correct": ys, "n": np.where(full, its.shape[1], n)}
 
     @classmethod
     def _example(cls, space: Discrete, seed: int) -> SAKT:

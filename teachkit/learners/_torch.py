@@ -32,7 +32,7 @@ def require_torch() -> Any:
 
 
 class TorchLearnerModel(BaseLearnerModel):
-    """Base of the neural knowledge-tracing models (DKT, SAKT).
+    """Base of the neural knowledge-tracing models (DKT, SAKT, AKT, simpleKT).
 
     Rows are question-level: the input for an answer to an item with several skills is the
     sum of its per-skill interaction embeddings, and the prediction for such an item is
@@ -48,7 +48,7 @@ class TorchLearnerModel(BaseLearnerModel):
 
     Subclasses implement ``_build(torch)`` (the network) and ``_forward(net, items,
     correct, mask)`` returning logits ``(B, T, K)`` per (answer, skill slot) from the
-    answers before each position.
+    answers before each position; optionally ``_penalty(net)``, a term added to the loss.
     """
 
     def __init__(
@@ -126,6 +126,10 @@ class TorchLearnerModel(BaseLearnerModel):
     def _forward(self, net: Any, items: Any, correct: Any, mask: Any) -> Any:
         raise NotImplementedError
 
+    def _penalty(self, net: Any) -> Any:
+        """A regularization term added to the training loss (none by default)."""
+        return 0.0
+
     def _slots(self, items: Any) -> tuple[Any, Any]:
         """Skill slots of items: skill ids ``(..., K)`` and which slots are real."""
         torch = require_torch()
@@ -188,6 +192,7 @@ class TorchLearnerModel(BaseLearnerModel):
                     mk = torch.as_tensor(m[:, :width], device=dev)
                     p = self._probs(it, y, mk).clamp(1e-6, 1 - 1e-6)
                     loss = torch.nn.functional.binary_cross_entropy(p[mk], y[mk])
+                    loss = loss + self._penalty(net)
                     opt.zero_grad()
                     loss.backward()
                     torch.nn.utils.clip_grad_norm_(net.parameters(), 10.0)

@@ -6,6 +6,7 @@ utility that ranks class orders, used by :class:`ClassOrder`, not a teacher."""
 from teachkit.teachers.people._class_order import ClassOrder
 from teachkit.teachers.people._cyclical import Cyclical
 from teachkit.teachers.people._designer import CurriculumDesigner, RankedOrder
+from teachkit.teachers.people._learned_graph import learned_prerequisites
 from teachkit.teachers.people._mastery import MasteryLearning
 from teachkit.teachers.people._path import PathPlanner
 from teachkit.teachers.people._spaced import SpacedReview
@@ -22,4 +23,5 @@ __all__ = [
     "SpacedReview",
     "TargetSuccess",
     "Tutor",
+    "learned_prerequisites",
 ]
