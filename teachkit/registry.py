@@ -78,6 +78,7 @@ SIMULATORS: dict[str, str] = {
     "category": "teachkit.simulators:CategoryStudent",
     "grid_toy": "teachkit.simulators:GridToyStudent",
     "class_incremental": "teachkit.simulators:ClassIncrementalStudent",
+    "bkt_student": "teachkit.simulators:BKTStudent",
 }
 """Simulator name -> public ``module:Class`` (resolved only when used)."""
 
