@@ -44,7 +44,7 @@ class BKTOracle(Oracle):
         n = self.simulator.n_learners
         self._belief = np.repeat(self._truth["prior"][None, :], n, axis=0)
         self._last_t = np.full(n, np.nan)  # hours of each learner's last answer
-        self._given = np.zeros((n, space.n), dtype=np.int64)  # ask counter when last given
+        self._given = np.zeros((n, self.simulator.space.n), dtype=np.int64)  # ask counter when last given
         self._asks = 0
 
     _derived = ("_truth", "_pre_m", "_floor", "_delay", "_per")
@@ -66,7 +66,7 @@ class BKTOracle(Oracle):
         if row is None:
             rows = range(min(self.simulator.n_learners, TYPICAL))
             gains = np.mean([self.gains(r) for r in rows], axis=0)
-            given = np.zeros(self.space.n, dtype=np.int64)
+            given = np.zeros(self.simulator.space.n, dtype=np.int64)
         else:
             gains = self.gains(row)
             given = self._given[row]
