@@ -55,6 +55,7 @@ TEACHERS: dict[str, str] = {
     "class_order": "teachkit.teachers:ClassOrder",
     "cyclical": "teachkit.teachers:Cyclical",
     "tutor": "teachkit.teachers:Tutor",
+    "cold_start_mastery": "teachkit.teachers:ColdStartMastery",
     # wrappers
     "per_learner": "teachkit.teachers:PerLearner",
     "rehearsal": "teachkit.teachers:Rehearsal",

@@ -298,6 +298,29 @@ class BKT(BaseLearnerModel):
         self._anchor: dict[str, np.ndarray] | None = None
         self._refits = 0
 
+    def seeded(self, *, refit: int | None = 200, shrinkage: float = 50.0) -> BKT:
+        """A model for a new curriculum that starts from this model's parameters (fitted
+        offline, e.g. by ``teachkit fit``, or on a past log) with no learners, and
+        refits them from the new curriculum's own answers with those parameters as the
+        anchor of the shrinkage.
+
+        Example:
+            >>> from teachkit.data.synthetic import bkt_log
+            >>> log, _ = bkt_log(n_learners=50, n_skills=2, seed=0)
+            >>> past = BKT(forgets=True, restarts=2, seed=0).fit(log)
+            >>> model = past.seeded(refit=200)
+            >>> model.params()["learn"] == past.params()["learn"], model.learners()
+            (True, [])
+        """
+        model = self.clone(refit=refit, shrinkage=shrinkage, space=self.space_)
+        for name in ("prior", "learn", "forget", "guess", "slip"):
+            setattr(model, f"_{name}", getattr(self, f"_{name}").copy())
+        model._group_names = list(self._group_names)
+        model._group_prior = self._group_prior.copy()
+        model._loglik = self._loglik
+        model._fitted = self._fitted
+        return model
+
     @property
     def refits(self) -> int:
         """How many population refits have run."""

@@ -44,7 +44,9 @@ class BKTOracle(Oracle):
         n = self.simulator.n_learners
         self._belief = np.repeat(self._truth["prior"][None, :], n, axis=0)
         self._last_t = np.full(n, np.nan)  # hours of each learner's last answer
-        self._given = np.zeros((n, self.simulator.space.n), dtype=np.int64)  # ask counter when last given
+        self._given = np.zeros(
+            (n, self.simulator.space.n), dtype=np.int64
+        )  # ask counter when last given
         self._asks = 0
 
     _derived = ("_truth", "_pre_m", "_floor", "_delay", "_per")

@@ -39,7 +39,7 @@ from teachkit.simulators.zoo import ZooMember
 
 TUNE_KINDS = ("flat", "prerequisites", "noisy", "forgetful")
 HELDOUT_KINDS = ("noisy_prerequisites", "forgetful_prerequisites")
-PER_KIND = 3  # members per kind and split
+PER_KIND = 2  # members per kind and split
 STEPS = 120  # practices per learner
 _KIND_CODE = {k: j for j, k in enumerate(TUNE_KINDS + HELDOUT_KINDS)}
 _SPLIT_BASE = {"tune": 0, "heldout": 1000}  # held-out members use fresh structure seeds

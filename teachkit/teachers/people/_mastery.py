@@ -9,9 +9,9 @@ import numpy as np
 from teachkit._batch import EventBatch
 from teachkit._validation import check_fraction, check_positive_int
 from teachkit.errors import ValidationError
-from teachkit.learners import BKT, BaseLearnerModel
+from teachkit.learners import BaseLearnerModel
 from teachkit.spaces import Space
-from teachkit.teachers.people._base import PeopleTeacher
+from teachkit.teachers.people._base import PeopleTeacher, population_bkt
 
 
 class MasteryLearning(PeopleTeacher):
@@ -71,7 +71,9 @@ class MasteryLearning(PeopleTeacher):
             raise ValidationError("MasteryLearning", problems)
         if max_attempts is not None:
             check_positive_int("max_attempts", max_attempts)
-        self._model = self._own("learner_model", learner_model, lambda: BKT(self.discrete), None)
+        self._model = self._own(
+            "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
+        )
         self._skip: dict[str, list[int]] = {}  # skills left behind by max_attempts
         self._on_skill: dict[str, list[int]] = {}  # [skill, answers on it]
         self._last: dict[str, np.ndarray] = {}  # per item: the learner's step when last given

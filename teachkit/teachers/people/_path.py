@@ -11,7 +11,7 @@ from teachkit._validation import check_fraction, did_you_mean
 from teachkit.errors import ValidationError
 from teachkit.learners import BKT, BaseLearnerModel
 from teachkit.spaces import Discrete, Space
-from teachkit.teachers.people._base import PeopleTeacher, SkillGraph
+from teachkit.teachers.people._base import PeopleTeacher, SkillGraph, population_bkt
 
 
 def goal_indices(space: Discrete, goals: Sequence[str] | None, where: str) -> np.ndarray:
@@ -146,7 +146,9 @@ class PathPlanner(PeopleTeacher):
         if problems:
             raise ValidationError("PathPlanner", problems)
         self._goals = goal_indices(self.discrete, goals, "PathPlanner")
-        self._model = self._own("learner_model", learner_model, lambda: BKT(self.discrete), None)
+        self._model = self._own(
+            "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
+        )
         self._plans: dict[str, list[int]] = {}
         self._last: dict[str, np.ndarray] = {}
 

@@ -8,9 +8,9 @@ import numpy as np
 from teachkit._batch import EventBatch
 from teachkit._validation import check_fraction, check_positive_int
 from teachkit.errors import ValidationError
-from teachkit.learners import BKT, IRT, BaseLearnerModel
+from teachkit.learners import IRT, BaseLearnerModel
 from teachkit.spaces import Space
-from teachkit.teachers.people._base import PeopleTeacher
+from teachkit.teachers.people._base import PeopleTeacher, population_bkt
 
 _MODES = ("target", "max_info", "pudf")
 
@@ -95,7 +95,7 @@ class TargetSuccess(PeopleTeacher):
         check_positive_int("window", window)
         if mode == "target":
             self._model = self._own(
-                "learner_model", learner_model, lambda: BKT(self.discrete), None
+                "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
             )
         else:
             self._model = self._own("learner_model", learner_model, lambda: IRT(self.discrete), IRT)

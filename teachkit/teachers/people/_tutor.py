@@ -13,7 +13,12 @@ from teachkit._validation import check_fraction
 from teachkit.errors import ValidationError
 from teachkit.learners import BKT, BaseLearnerModel, MemoryModel
 from teachkit.spaces import Discrete, Space
-from teachkit.teachers.people._base import PeopleTeacher, min_known
+from teachkit.teachers.people._base import (
+    PeopleTeacher,
+    bkt_rates,
+    min_known,
+    population_bkt,
+)
 from teachkit.teachers.people._path import goal_indices, plan_path, practice_cost
 
 
@@ -98,7 +103,7 @@ class Tutor(PeopleTeacher):
         target_weight: float = 0.25,
         mastered: float = 0.95,
         retention: float = 0.8,
-        progress_weight: float = 1.0,
+        progress_weight: float = 0.0,
         learn: float = 0.1,
         memory_level: str = "skills",
         seed: int | None = None,
@@ -124,7 +129,9 @@ class Tutor(PeopleTeacher):
         if problems:
             raise ValidationError("Tutor", problems)
         self._goals = goal_indices(self.discrete, goals, "Tutor")
-        self._model = self._own("learner_model", learner_model, lambda: BKT(self.discrete), None)
+        self._model = self._own(
+            "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
+        )
         if memory_level not in ("skills", "items"):
             raise ValidationError(
                 "Tutor", [f"memory_level: expected 'skills' or 'items', got {memory_level!r}"]
@@ -213,22 +220,40 @@ class Tutor(PeopleTeacher):
         docstring), in post-test units."""
         g = self._graph
         mastery = self._mastery(self._model, learner_id)
-        plan = self._plan(mastery)
-        needed = np.zeros(g.n_skills, dtype=bool)
-        needed[plan] = True
-        if not needed.any():  # goals reached: everything still weak is fair game
-            needed = mastery < self.mastered
+        needed = mastery < self.mastered
+        if self.goals is not None:
+            # (with the default goals, the skills nothing requires, every weak skill is
+            # needed by some goal: the plan's set is the weak skills, no need to plan)
+            plan = self._plan(mastery)
+            if plan:  # goals reached: everything still weak is fair game
+                needed = np.zeros(g.n_skills, dtype=bool)
+                needed[plan] = True
         # soft prerequisite gate: learning a skill needs its prerequisites known
         ready = np.minimum(1.0, min_known(mastery, g.pre_pad) / self.mastered)
-        rate = np.full(g.n_skills, self.learn)
-        if isinstance(self._model, BKT):
-            rate = np.asarray(self._model._learn, dtype=np.float64)
         progress = self._progress.get(learner_id, np.zeros(g.n_skills))
-        learn_gain = needed * ready * ((1.0 - mastery) * rate + self.progress_weight * progress)
-        learned = self._learned.get(learner_id, np.zeros(g.n_skills, dtype=bool))
         recall = self._skill_recall(learner_id)
-        due = learned & np.isfinite(recall) & (recall < self.retention)
-        review_gain = np.where(due, mastery * (1.0 - np.nan_to_num(recall, nan=1.0)), 0.0)
+        if isinstance(self._model, BKT):
+            # BKT's expected change of P(known) after one more practice, forgetting per
+            # practice included (practising what is known can cost), times how much
+            # knowing the skill raises its post-test score; review: the same change for
+            # the knowledge still recalled (time away costs), minus the change without
+            # forgetting over time
+            rate, forget, sens = bkt_rates(self._model)
+            held = mastery * np.nan_to_num(recall, nan=1.0)
+
+            def change(m: np.ndarray) -> np.ndarray:
+                out: np.ndarray = (ready * (1.0 - m) * rate - m * forget) * sens
+                return out
+
+            plain = change(mastery)
+            learn_gain = needed * (plain + self.progress_weight * ready * progress)
+            review_gain = np.maximum(change(held) - plain, 0.0)
+        else:
+            rate = np.full(g.n_skills, self.learn)
+            learn_gain = needed * ready * ((1.0 - mastery) * rate + self.progress_weight * progress)
+            learned = self._learned.get(learner_id, np.zeros(g.n_skills, dtype=bool))
+            due = learned & np.isfinite(recall) & (recall < self.retention)
+            review_gain = np.where(due, mastery * (1.0 - np.nan_to_num(recall, nan=1.0)), 0.0)
         q = g.q.astype(np.float64)
         share = q.sum(axis=0) / q.sum(axis=0).mean()  # a skill's weight in the post-test
         p = self._predict(self._model, learner_id, np.arange(g.n_items))
