@@ -18,8 +18,9 @@ class ColdStartMastery(PeopleTeacher):
     a row, no parameters to fit (the rule of ASSISTments' skill builders).
 
     Skills come in prerequisite order (the space's skill graph, ties by first
-    appearance). A learner works on the first skill not mastered yet, on its least
-    recently given item; every answer on an item counts for each of its skills: a right
+    appearance). A learner works on the first skill not mastered yet, on the item of that
+    skill with the fewest other skills still to learn, least recently given first; every
+    answer on an item counts for each of its skills: a right
     one extends the skill's streak, a wrong one resets it, and ``streak`` in a row mark
     the skill mastered. ``max_attempts`` (optional) moves the learner on after that many
     answers on one skill (ASSISTments' daily limit of ten). Once every skill is mastered
@@ -113,7 +114,10 @@ class ColdStartMastery(PeopleTeacher):
             skill = int(np.lexsort((np.arange(g.n_skills), book[3]))[0])
         items = g.items_of[skill]
         given = self._given.setdefault(learner_id, np.full(g.n_items, -1, dtype=np.int64))
-        chosen = items[self._pick(-given[items].astype(np.float64), n)]
+        # items with fewer other skills still to learn first, then least recently given
+        others = (g.q[items] & (book[2] == 0)[None, :]).sum(axis=1) - (book[2, skill] == 0)
+        score = -(others * (1 + g.n_items + self._steps.get(learner_id, 0)) + given[items])
+        chosen = items[self._pick(score.astype(np.float64), n)]
         given[chosen] = self._steps.get(learner_id, 0)
         return chosen
 

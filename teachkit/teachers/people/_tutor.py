@@ -25,31 +25,44 @@ from teachkit.teachers.people._path import goal_indices, plan_path, practice_cos
 class Tutor(PeopleTeacher):
     """One teacher that plans, teaches new material and reviews, with sensible defaults.
 
-    Two learner models: a knowledge model (``learner_model``, BKT by default) says how
-    well each skill is known and how likely each item is to be answered correctly; a
-    memory model (``memory_model``, FSRS-6 by default, per skill) says how well what was
-    learned is still recalled. Every ask values each item by the progress it is
-    expected to bring, in post-test units, and gives the best:
+    Two learner models: a knowledge model (``learner_model``; by default a BKT with
+    forgetting that learns its parameters from the whole class, see below) says how well
+    each skill is known and how likely each item is to be answered correctly; a memory
+    model (``memory_model``, FSRS-6 by default, per skill) says how well what was learned
+    is still recalled. Every ask values each item by its expected gain on a delayed
+    post-test, and gives the best:
 
-    1. **Plan** (as :class:`PathPlanner`): the weak skills (mastery below ``mastered``)
-       that the goals need, cheapest goal first, prerequisites first. Only these count
-       as new material (once the goals are reached: every weak skill).
-    2. **New material**, by expected learning progress within the prerequisite
-       frontier: for each planned skill ``s`` the knowledge model's expected mastery
-       gain of one more answer, ``(1 - m_s) learn_s`` (BKT's learning transition), plus
-       ``progress_weight`` times its measured learning progress (a moving average of how
-       far its mastery moved per answer, as in the learning-progress teachers of
-       Oudeyer et al.), gated softly by the prerequisites: times
-       ``min(1, min_j m_j / mastered)`` over its prerequisites ``j``. An item adds up its
-       skills' gains, each weighted by the skill's share of the item bank; it is gated
-       the same way by the prerequisites of its skills that it does not exercise itself
-       (an item whose main skill is far from ready mostly fails and teaches its other
-       skills little), and pitched by target success: times
-       ``1 - target_weight |p - target|`` with ``p`` its predicted success.
-    3. **Spaced review**: a skill mastered earlier whose recall ``R`` (memory model, at
-       the learner's clock) has fallen below ``retention`` is worth ``m_s (1 - R)``, the
-       knowledge a review brings back, weighted by its share; every item of the skill
-       gets it (on top of any new-material value).
+    1. **Plan** (as :class:`PathPlanner`, when ``goals`` are given): the weak skills
+       (mastery below ``mastered``) the goals need are the new material; with the default
+       goals (the skills nothing requires) every weak skill is.
+    2. **New material**: with a BKT knowledge model, the expected change of P(known) of
+       one more practice, forgetting per practice included, ``rho (1 - m) learn - m
+       forget`` (practising what is already known can cost), times the post-test
+       sensitivity ``1 - slip - guess`` of the skill; ``rho = min(1, min_j m_j /
+       mastered)`` over its prerequisites ``j`` is a soft gate. (Other knowledge models:
+       ``rho (1 - m) learn`` with the ``learn`` hyperparameter.) Plus
+       ``progress_weight`` times the skill's measured learning progress (a moving
+       average of how far its mastery moved per answer, as in the learning-progress
+       teachers of Oudeyer et al.; 0 by default, chosen on the people zoo). An item adds
+       up its skills' gains, each weighted by the skill's share of the item bank; it is
+       gated the same way by the prerequisites of its skills that it does not exercise
+       itself, and pitched by target success: times ``1 - target_weight |p - target|``
+       with ``p`` its predicted success.
+    3. **Review** (time away costs): the same expected change computed for the knowledge
+       still recalled, ``m R`` with ``R`` the memory model's recall at the learner's
+       clock, minus the change without it: ``m (1 - R) (rho learn + forget)`` times the
+       sensitivity, the part of the forgotten knowledge a practice brings back. (Other
+       knowledge models: ``m (1 - R)`` for skills once mastered whose recall fell below
+       ``retention``.)
+
+    Population learning: the default knowledge model is ``BKT(space, forgets=True,
+    refit=200)``: it keeps every answer of every learner the teacher is told about and
+    refits the per-skill parameters from all of them after 200 answers and each time
+    their number doubles, shrunk toward the defaults for skills with little data, so one
+    Tutor serving a class plans with the class's own parameters. To start from a model
+    fitted offline (``teachkit fit``) or on a past log, pass
+    ``learner_model=fitted.seeded(refit=200)``; a model with ``refit=None`` keeps its
+    parameters fixed.
 
     Ties go at random, and items given recently are slightly less preferred, to vary
     practice. :meth:`gains` shows both parts, :meth:`plan` the plan.
@@ -57,15 +70,17 @@ class Tutor(PeopleTeacher):
     Args:
         space: a Discrete space with skills and prerequisites.
         goals: goal skill names (default: the skills nothing else requires).
-        learner_model: knowledge model on ``space`` (default ``BKT(space)``).
+        learner_model: knowledge model on ``space`` (default: a refitting BKT with
+            forgetting, see above).
         memory_model: memory model (default ``MemoryModel``, FSRS-6 default weights) on
             ``tutor.skill_space`` (``memory_level="skills"``) or on ``space``
             (``"items"``).
         target: predicted success aimed at for new material.
         target_weight: how strongly items far from ``target`` are discounted (0: not).
         mastered: mastery above which a skill counts as learned.
-        retention: recall below which a learned skill is due for review.
-        progress_weight: weight of measured learning progress.
+        retention: recall below which a learned skill is due for review
+            (:meth:`due_reviews`; the review value of non-BKT models).
+        progress_weight: weight of measured learning progress (0: none).
         learn: the learning rate assumed per answer when the knowledge model is not BKT.
         memory_level: ``"skills"``: memory is tracked per skill, every answer reviewing
             each skill of its item (practising any addition item refreshes addition);
@@ -88,7 +103,9 @@ class Tutor(PeopleTeacher):
         Corbett & Anderson (1994), knowledge tracing (the BKT learning transition);
         Vygotsky (1978) and the target success band; Oudeyer, Gottlieb & Lopes (2016),
         Intrinsic motivation, curiosity and learning (learning progress); Ye, Su & Cao
-        (2022), FSRS; see also :class:`PathPlanner`, :class:`TargetSuccess` and
+        (2022), FSRS; Qiu, Qi, Lu, Pardos & Heffernan (2011), Does time matter? Modeling
+        the effect of time with Bayesian knowledge tracing, EDM (forgetting over time away
+        in BKT); see also :class:`PathPlanner`, :class:`TargetSuccess` and
         :class:`SpacedReview`.
     """
 
