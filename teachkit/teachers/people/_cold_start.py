@@ -61,8 +61,8 @@ class ColdStartMastery(PeopleTeacher):
         self,
         space: Space,
         *,
-        streak: int = 3,
-        max_attempts: int | None = None,
+        streak: int = 2,
+        max_attempts: int | None = 10,
         relearn: bool = True,
         seed: int | None = None,
     ) -> None:

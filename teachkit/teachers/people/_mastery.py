@@ -57,8 +57,8 @@ class MasteryLearning(PeopleTeacher):
         space: Space,
         *,
         learner_model: BaseLearnerModel | None = None,
-        threshold: float = 0.95,
-        max_attempts: int | None = None,
+        threshold: float = 0.85,
+        max_attempts: int | None = 10,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)

@@ -131,7 +131,7 @@ class PathPlanner(PeopleTeacher):
         *,
         goals: Sequence[str] | None = None,
         learner_model: BaseLearnerModel | None = None,
-        threshold: float = 0.95,
+        threshold: float = 0.75,
         learn: float = 0.1,
         seed: int | None = None,
     ) -> None:

@@ -70,7 +70,7 @@ class TargetSuccess(PeopleTeacher):
         *,
         learner_model: BaseLearnerModel | None = None,
         target: float = 0.75,
-        mastered: float = 0.95,
+        mastered: float = 0.75,
         mode: str = "target",
         window: int = 5,
         widen: float = 0.25,

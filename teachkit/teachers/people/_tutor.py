@@ -85,6 +85,10 @@ class Tutor(PeopleTeacher):
         memory_level: ``"skills"``: memory is tracked per skill, every answer reviewing
             each skill of its item (practising any addition item refreshes addition);
             ``"items"``: per item, and a skill's recall is that of its latest item.
+        value: ``"posttest"``: the expected post-test gain above (BKT models);
+            ``"progress"``: the value function before issue 13, ``(1 - m) learn`` plus
+            progress for new material and ``m (1 - R)`` for due reviews (what curricula
+            stored earlier keep).
         seed: seeds tie-breaking.
 
     Example:
@@ -123,9 +127,11 @@ class Tutor(PeopleTeacher):
         progress_weight: float = 0.0,
         learn: float = 0.1,
         memory_level: str = "skills",
+        value: str = "posttest",
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
+        self.value = value
         self.memory_level = memory_level
         self.goals = goals
         self.learner_model = learner_model
@@ -149,6 +155,10 @@ class Tutor(PeopleTeacher):
         self._model = self._own(
             "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
         )
+        if value not in ("posttest", "progress"):
+            raise ValidationError(
+                "Tutor", [f"value: expected 'posttest' or 'progress', got {value!r}"]
+            )
         if memory_level not in ("skills", "items"):
             raise ValidationError(
                 "Tutor", [f"memory_level: expected 'skills' or 'items', got {memory_level!r}"]
@@ -249,7 +259,7 @@ class Tutor(PeopleTeacher):
         ready = np.minimum(1.0, min_known(mastery, g.pre_pad) / self.mastered)
         progress = self._progress.get(learner_id, np.zeros(g.n_skills))
         recall = self._skill_recall(learner_id)
-        if isinstance(self._model, BKT):
+        if isinstance(self._model, BKT) and self.value == "posttest":
             # BKT's expected change of P(known) after one more practice, forgetting per
             # practice included (practising what is known can cost), times how much
             # knowing the skill raises its post-test score; review: the same change for
@@ -267,6 +277,8 @@ class Tutor(PeopleTeacher):
             review_gain = np.maximum(change(held) - plain, 0.0)
         else:
             rate = np.full(g.n_skills, self.learn)
+            if isinstance(self._model, BKT):
+                rate = np.asarray(self._model._learn, dtype=np.float64)
             learn_gain = needed * ready * ((1.0 - mastery) * rate + self.progress_weight * progress)
             learned = self._learned.get(learner_id, np.zeros(g.n_skills, dtype=bool))
             due = learned & np.isfinite(recall) & (recall < self.retention)

@@ -19,7 +19,7 @@ T = tk.teachers
 
 def test_cold_start_golden_sequence() -> None:
     # right on an item once it was practised twice: three in a row needs five answers
-    got = play(T.ColdStartMastery(arithmetic(), seed=0), 16)
+    got = play(T.ColdStartMastery(arithmetic(), streak=3, seed=0), 16)
     expected = "count count count count count add1 add2 add1 add2 add1 add2 add1 sub sub sub sub"
     assert got == expected.split()
 
@@ -125,3 +125,19 @@ def test_a_reloaded_curriculum_refits_and_chooses_the_same(tmp_path: Path) -> No
     for k in range(12):
         lid = f"s{k % 6}"
         assert loaded.ask(lid).task == cur.ask(lid).task
+
+
+def test_a_tutor_stored_before_value_existed_keeps_its_value_function() -> None:
+    from teachkit._legacy import upgrade_config
+
+    config = T.Tutor(arithmetic(), seed=0).to_config()
+    del config["params"]["value"]
+    wrapped = T.PerLearner(arithmetic(), teacher=T.Tutor(arithmetic(), seed=0)).to_config()
+    del wrapped["params"]["teacher"]["__component__"]["params"]["value"]
+    assert upgrade_config(config)["params"]["value"] == "progress"
+    inner = upgrade_config(wrapped)["params"]["teacher"]["__component__"]
+    assert inner["params"]["value"] == "progress"
+    current = T.Tutor(arithmetic(), seed=0).to_config()
+    assert upgrade_config(current) == current
+    with pytest.raises(ValidationError, match="value: expected 'posttest' or 'progress'"):
+        T.Tutor(arithmetic(), value="gain")

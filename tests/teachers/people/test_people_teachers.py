@@ -17,11 +17,11 @@ T = tk.teachers
 GOLDEN = {
     "mastery": (
         lambda s: T.MasteryLearning(s, seed=0),
-        "count count count count count count add2 add1 add2 add1 add2 add1 add2 add1 sub sub",
+        "count count count count count add1 add2 add1 add2 add1 add2 add1 sub sub sub sub",
     ),
     "target": (
         lambda s: T.TargetSuccess(s, seed=0),
-        "count count count count count count add2 add2 add1 add1 add1 add1 add2 add2 word add1",
+        "count count count count add2 add2 add2 add1 add1 add1 add1 word add1 add1 word add1",
     ),
     "max_info": (
         lambda s: T.TargetSuccess(s, mode="max_info", seed=0),
@@ -33,7 +33,7 @@ GOLDEN = {
     ),
     "path": (
         lambda s: T.PathPlanner(s, goals=["division"], seed=0),
-        "count count count count count count add2 add1 add2 add1 add2 add1 add2 add1 sub sub",
+        "count count count count add2 add1 add2 add1 add2 add1 sub sub sub sub mul1 mul2",
     ),
     "spaced": (
         lambda s: T.SpacedReview(s, seed=0),
