@@ -62,7 +62,8 @@ def upgrade_config(config: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(config, Mapping) or not _is_v010(config.get("class")):
         out: dict[str, Any] = _pin_tutor_value(config) if isinstance(config, Mapping) else config
         return dict(out) if isinstance(out, Mapping) else out
-    return _pin_tutor_value(_upgrade_v010(config))  # type: ignore[no-any-return]
+    pinned: dict[str, Any] = _pin_tutor_value(_upgrade_v010(config))
+    return pinned
 
 
 def _upgrade_v010(config: Mapping[str, Any]) -> dict[str, Any]:
