@@ -16,8 +16,8 @@ share over members, the win rate against Uniform (members where the teacher's me
 higher), per kind medians, and whether the Tutor is below MasteryLearning in a kind.
 
 Teachers are registered names, optionally with parameters in brackets, or
-``tutor_fixed`` (a Tutor whose BKT keeps the default parameters: no population
-learning). The ``tune`` split chooses defaults; ``heldout`` is for the final report only.
+one of the Tutor variants of ``VARIANTS`` (``tutor_fixed``: a Tutor whose BKT keeps
+the default parameters, no population learning). The ``tune`` split chooses defaults; ``heldout`` is for the final report only.
 Writes ``benchmarks/results/zoo_people_<split>.json``.
 """
 
@@ -29,7 +29,7 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -47,16 +47,45 @@ DEFAULT = "tutor,mastery,target_success,path_planner,cold_start_mastery"
 class TutorFixed(Tutor):
     """The Tutor with a BKT that never refits (the population is not learned from)."""
 
+    model_params: ClassVar[dict[str, Any]] = {"forgets": True}
+
     def __init__(self, space: Any, *, seed: int | None = None) -> None:
-        super().__init__(space, learner_model=BKT(space, forgets=True), seed=seed)
+        model = BKT(space, engine="numpy", restarts=3, seed=seed, **self.model_params)
+        super().__init__(space, learner_model=model, seed=seed)
         self.space = space
         self.seed = seed
 
 
+class TutorShrink200(TutorFixed):
+    """The Tutor whose refits shrink four times harder (200 answers)."""
+
+    model_params: ClassVar[dict[str, Any]] = {"forgets": True, "refit": 200, "shrinkage": 200.0}
+
+
+class TutorNoForget(TutorFixed):
+    """The Tutor whose refitted BKT has no forgetting per practice."""
+
+    model_params: ClassVar[dict[str, Any]] = {"forgets": False, "refit": 200}
+
+
+class TutorRefit100(TutorFixed):
+    """The Tutor whose BKT first refits after 100 answers."""
+
+    model_params: ClassVar[dict[str, Any]] = {"forgets": True, "refit": 100}
+
+
+VARIANTS = {
+    "tutor_fixed": TutorFixed,
+    "tutor_shrink200": TutorShrink200,
+    "tutor_noforget": TutorNoForget,
+    "tutor_refit100": TutorRefit100,
+}
+
+
 def spec(text: str) -> TeacherSpec:
-    """``name`` or ``name[key=value,...]`` -> a TeacherSpec labelled with the text."""
-    if text == "tutor_fixed":
-        return TeacherSpec(f"{__name__}:TutorFixed", label=text)
+    """``name`` or ``name[key=value;...]`` -> a TeacherSpec labelled with the text."""
+    if text in VARIANTS:
+        return TeacherSpec(f"{__name__}:{VARIANTS[text].__name__}", label=text)
     name, _, rest = text.partition("[")
     params: dict[str, Any] = {}
     if rest:

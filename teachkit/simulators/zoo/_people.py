@@ -39,7 +39,7 @@ from teachkit.simulators.zoo import ZooMember
 
 TUNE_KINDS = ("flat", "prerequisites", "noisy", "forgetful")
 HELDOUT_KINDS = ("noisy_prerequisites", "forgetful_prerequisites")
-PER_KIND = 2  # members per kind and split
+PER_KIND = {"tune": 4, "heldout": 2}  # members per kind, by split
 STEPS = 120  # practices per learner
 _KIND_CODE = {k: j for j, k in enumerate(TUNE_KINDS + HELDOUT_KINDS)}
 _SPLIT_BASE = {"tune": 0, "heldout": 1000}  # held-out members use fresh structure seeds
@@ -82,11 +82,11 @@ def _draw(kind: str, seed: int) -> tuple[dict[str, Any], int]:
 
 
 def members(split: str) -> list[ZooMember]:
-    """The people members of ``split``: ``PER_KIND`` per kind, in a fixed order."""
+    """The people members of ``split``: ``PER_KIND[split]`` per kind, in a fixed order."""
     kinds = TUNE_KINDS if split == "tune" else TUNE_KINDS + HELDOUT_KINDS
     out = []
     for kind in kinds:
-        for j in range(PER_KIND):
+        for j in range(PER_KIND[split]):
             seed = _SPLIT_BASE[split] + j
             params, n = _draw(kind, seed)
             out.append(
