@@ -103,8 +103,10 @@ class PathPlanner(PeopleTeacher):
     Args:
         space: a Discrete space with skills and prerequisites.
         goals: goal skill names (default: the skills nothing else requires).
-        learner_model: any learner model on ``space`` (default ``BKT(space)``).
-        threshold: mastery above which a skill needs no more practice.
+        learner_model: any learner model on ``space`` (default: a BKT with forgetting that
+            refits from the whole class, see :class:`Tutor`).
+        threshold: mastery above which a skill needs no more practice (0.75 by default,
+            chosen on the people zoo).
         learn: the per-answer learning rate used for costs when the model is not BKT.
         seed: seeds tie-breaking.
 

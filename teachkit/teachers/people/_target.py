@@ -40,10 +40,11 @@ class TargetSuccess(PeopleTeacher):
 
     Args:
         space: a Discrete space (skills and prerequisites used by ``"target"``).
-        learner_model: default ``BKT(space)`` for ``"target"``, ``IRT(space)`` (2PL) for
+        learner_model: default a refitting BKT with forgetting (see :class:`Tutor`) for ``"target"``, ``IRT(space)`` (2PL) for
             the others, which need an :class:`~teachkit.learners.IRT`.
         target: the predicted success aimed at (``"target"`` mode).
-        mastered: the mastery above which a prerequisite skill counts as mastered.
+        mastered: the mastery above which a prerequisite skill counts as mastered (0.75
+            by default, chosen on the people zoo).
         mode: ``"target"``, ``"max_info"`` or ``"pudf"``.
         window: answers between ability re-estimates (``"pudf"``).
         widen: how far the admitted difficulty grows when ability stalls (``"pudf"``).
