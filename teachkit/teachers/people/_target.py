@@ -40,8 +40,9 @@ class TargetSuccess(PeopleTeacher):
 
     Args:
         space: a Discrete space (skills and prerequisites used by ``"target"``).
-        learner_model: default a refitting BKT with forgetting (see :class:`Tutor`) for ``"target"``, ``IRT(space)`` (2PL) for
-            the others, which need an :class:`~teachkit.learners.IRT`.
+        learner_model: default a refitting BKT with forgetting (see :class:`Tutor`) for
+            ``"target"``, ``IRT(space)`` (2PL) for the others, which need an
+            :class:`~teachkit.learners.IRT`.
         target: the predicted success aimed at (``"target"`` mode).
         mastered: the mastery above which a prerequisite skill counts as mastered (0.75
             by default, chosen on the people zoo).
