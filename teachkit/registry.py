@@ -55,6 +55,7 @@ TEACHERS: dict[str, str] = {
     "class_order": "teachkit.teachers:ClassOrder",
     "cyclical": "teachkit.teachers:Cyclical",
     "tutor": "teachkit.teachers:Tutor",
+    "cold_start_mastery": "teachkit.teachers:ColdStartMastery",
     # wrappers
     "per_learner": "teachkit.teachers:PerLearner",
     "rehearsal": "teachkit.teachers:Rehearsal",
@@ -81,6 +82,7 @@ SIMULATORS: dict[str, str] = {
     "category": "teachkit.simulators:CategoryStudent",
     "grid_toy": "teachkit.simulators:GridToyStudent",
     "class_incremental": "teachkit.simulators:ClassIncrementalStudent",
+    "bkt_student": "teachkit.simulators:BKTStudent",
 }
 """Simulator name -> public ``module:Class`` (resolved only when used)."""
 

@@ -7,6 +7,8 @@ returns; only its :class:`Oracle` (``sim.oracle(seed)``) reads ``truth()``.
 from __future__ import annotations
 
 from teachkit.simulators._base import Oracle, Simulator
+from teachkit.simulators._bkt_oracle import BKTOracle
+from teachkit.simulators._bkt_student import BKTStudent
 from teachkit.simulators._category import CategoryStudent
 from teachkit.simulators._category_oracle import CategoryOracle
 from teachkit.simulators._class_incremental import ClassIncrementalStudent
@@ -18,6 +20,8 @@ from teachkit.simulators._skill_graph import SkillGraphStudent
 from teachkit.simulators._skill_graph_oracle import SkillGraphOracle
 
 __all__ = [
+    "BKTOracle",
+    "BKTStudent",
     "CategoryOracle",
     "CategoryStudent",
     "ClassIncrementalOracle",

@@ -33,6 +33,7 @@ from teachkit.teachers.machine import (
 )
 from teachkit.teachers.people import (
     ClassOrder,
+    ColdStartMastery,
     Cyclical,
     MasteryLearning,
     PathPlanner,

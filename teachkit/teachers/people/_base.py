@@ -14,7 +14,7 @@ from teachkit._batch import EventBatch
 from teachkit._component import Component
 from teachkit._teacher import BaseTeacher
 from teachkit.errors import ValidationError
-from teachkit.learners import BaseLearnerModel
+from teachkit.learners import BKT, BaseLearnerModel
 from teachkit.spaces import Discrete, Space
 
 _DEFAULT_GAP = 60.0  # seconds between answers assumed until a learner's own gap is known
@@ -117,6 +117,34 @@ class SkillGraph:
     def open_items(self, mastered: np.ndarray) -> np.ndarray:
         """Boolean ``(n_items,)``: items whose required skills are all mastered."""
         return np.array([bool(mastered[r].all()) for r in self.item_req], dtype=bool)
+
+
+REFIT = 200
+"""Answers before a people teacher's default knowledge model first refits (then doubling)."""
+
+
+def population_bkt(space: Discrete, seed: int | None) -> BKT:
+    """The default knowledge model of the people teachers: BKT with forgetting per
+    practice that learns its parameters from the whole class (``refit=REFIT``, refits
+    on a doubling schedule, shrinkage toward the pyBKT-like defaults), numpy engine (no
+    compile pause in a live app), three EM restarts."""
+    return BKT(space, forgets=True, refit=REFIT, restarts=3, engine="numpy", seed=seed)
+
+
+def bkt_rates(model: BKT) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per skill: BKT's learn and forget probabilities and the post-test sensitivity
+    ``1 - slip - guess`` (how much knowing the skill raises the expected score; guess
+    and slip averaged over the skill's items when they are per item)."""
+    learn = np.asarray(model._learn, dtype=np.float64)
+    forget = np.asarray(model._forget, dtype=np.float64)
+    sens = 1.0 - np.asarray(model._slip, dtype=np.float64) - np.asarray(model._guess)
+    if model.per_item:
+        skill = np.nonzero(model._q)[1]
+        k = len(learn)
+        sens = np.bincount(skill, weights=sens, minlength=k) / np.maximum(
+            np.bincount(skill, minlength=k), 1
+        )
+    return learn, forget, np.clip(sens, 0.0, 1.0)
 
 
 def _pad(rows: list[np.ndarray], fill: int) -> np.ndarray:

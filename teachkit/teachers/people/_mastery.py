@@ -9,9 +9,9 @@ import numpy as np
 from teachkit._batch import EventBatch
 from teachkit._validation import check_fraction, check_positive_int
 from teachkit.errors import ValidationError
-from teachkit.learners import BKT, BaseLearnerModel
+from teachkit.learners import BaseLearnerModel
 from teachkit.spaces import Space
-from teachkit.teachers.people._base import PeopleTeacher
+from teachkit.teachers.people._base import PeopleTeacher, population_bkt
 
 
 class MasteryLearning(PeopleTeacher):
@@ -19,20 +19,21 @@ class MasteryLearning(PeopleTeacher):
 
     Skills are taught in prerequisite order (``space``'s skill graph, ties by the order of
     first appearance). A learner stays on the first skill whose mastery, as the learner
-    model estimates it (P(known) for BKT), is below ``threshold`` (0.95, Corbett &
-    Anderson's criterion); within that skill it is given the item whose other skills are
+    model estimates it (P(known) for BKT), is below ``threshold`` (0.85 by default,
+    chosen on the people zoo; Corbett & Anderson's criterion is 0.95, which a BKT with
+    forgetting per practice may never reach); within that skill it is given the item whose other skills are
     best mastered, rotating through the skill's items (least practised first) so that
     practice is not one item over and over. Once every skill is mastered it reviews the
     least mastered skill.
 
-    ``max_attempts`` optionally caps the answers spent on one skill before moving on (a
-    common safeguard in deployed tutors against a learner stuck on a skill; off by
-    default, as in the original policy).
+    ``max_attempts`` caps the answers spent on one skill before moving on (a common
+    safeguard in deployed tutors against a learner stuck on a skill; 10 by default, chosen
+    on the people zoo; None: no cap, as in the original policy).
 
     Args:
         space: a Discrete space; skill tags and prerequisites define the order.
-        learner_model: any learner model on ``space`` (default: ``BKT(space)`` with
-            pyBKT-like default parameters; pass a fitted one for real use).
+        learner_model: any learner model on ``space`` (default: a BKT with forgetting
+            that refits its parameters from the whole class, see :class:`Tutor`).
         threshold: mastery needed to move on.
         max_attempts: answers on one skill after which the learner moves on anyway.
         seed: seeds tie-breaking.
@@ -57,8 +58,8 @@ class MasteryLearning(PeopleTeacher):
         space: Space,
         *,
         learner_model: BaseLearnerModel | None = None,
-        threshold: float = 0.95,
-        max_attempts: int | None = None,
+        threshold: float = 0.85,
+        max_attempts: int | None = 10,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
@@ -71,7 +72,9 @@ class MasteryLearning(PeopleTeacher):
             raise ValidationError("MasteryLearning", problems)
         if max_attempts is not None:
             check_positive_int("max_attempts", max_attempts)
-        self._model = self._own("learner_model", learner_model, lambda: BKT(self.discrete), None)
+        self._model = self._own(
+            "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
+        )
         self._skip: dict[str, list[int]] = {}  # skills left behind by max_attempts
         self._on_skill: dict[str, list[int]] = {}  # [skill, answers on it]
         self._last: dict[str, np.ndarray] = {}  # per item: the learner's step when last given

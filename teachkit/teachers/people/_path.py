@@ -11,7 +11,7 @@ from teachkit._validation import check_fraction, did_you_mean
 from teachkit.errors import ValidationError
 from teachkit.learners import BKT, BaseLearnerModel
 from teachkit.spaces import Discrete, Space
-from teachkit.teachers.people._base import PeopleTeacher, SkillGraph
+from teachkit.teachers.people._base import PeopleTeacher, SkillGraph, population_bkt
 
 
 def goal_indices(space: Discrete, goals: Sequence[str] | None, where: str) -> np.ndarray:
@@ -103,8 +103,10 @@ class PathPlanner(PeopleTeacher):
     Args:
         space: a Discrete space with skills and prerequisites.
         goals: goal skill names (default: the skills nothing else requires).
-        learner_model: any learner model on ``space`` (default ``BKT(space)``).
-        threshold: mastery above which a skill needs no more practice.
+        learner_model: any learner model on ``space`` (default: a BKT with forgetting that
+            refits from the whole class, see :class:`Tutor`).
+        threshold: mastery above which a skill needs no more practice (0.75 by default,
+            chosen on the people zoo).
         learn: the per-answer learning rate used for costs when the model is not BKT.
         seed: seeds tie-breaking.
 
@@ -131,7 +133,7 @@ class PathPlanner(PeopleTeacher):
         *,
         goals: Sequence[str] | None = None,
         learner_model: BaseLearnerModel | None = None,
-        threshold: float = 0.95,
+        threshold: float = 0.75,
         learn: float = 0.1,
         seed: int | None = None,
     ) -> None:
@@ -146,7 +148,9 @@ class PathPlanner(PeopleTeacher):
         if problems:
             raise ValidationError("PathPlanner", problems)
         self._goals = goal_indices(self.discrete, goals, "PathPlanner")
-        self._model = self._own("learner_model", learner_model, lambda: BKT(self.discrete), None)
+        self._model = self._own(
+            "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
+        )
         self._plans: dict[str, list[int]] = {}
         self._last: dict[str, np.ndarray] = {}
 

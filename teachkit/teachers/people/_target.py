@@ -8,9 +8,9 @@ import numpy as np
 from teachkit._batch import EventBatch
 from teachkit._validation import check_fraction, check_positive_int
 from teachkit.errors import ValidationError
-from teachkit.learners import BKT, IRT, BaseLearnerModel
+from teachkit.learners import IRT, BaseLearnerModel
 from teachkit.spaces import Space
-from teachkit.teachers.people._base import PeopleTeacher
+from teachkit.teachers.people._base import PeopleTeacher, population_bkt
 
 _MODES = ("target", "max_info", "pudf")
 
@@ -40,10 +40,12 @@ class TargetSuccess(PeopleTeacher):
 
     Args:
         space: a Discrete space (skills and prerequisites used by ``"target"``).
-        learner_model: default ``BKT(space)`` for ``"target"``, ``IRT(space)`` (2PL) for
-            the others, which need an :class:`~teachkit.learners.IRT`.
+        learner_model: default a refitting BKT with forgetting (see :class:`Tutor`) for
+            ``"target"``, ``IRT(space)`` (2PL) for the others, which need an
+            :class:`~teachkit.learners.IRT`.
         target: the predicted success aimed at (``"target"`` mode).
-        mastered: the mastery above which a prerequisite skill counts as mastered.
+        mastered: the mastery above which a prerequisite skill counts as mastered (0.75
+            by default, chosen on the people zoo).
         mode: ``"target"``, ``"max_info"`` or ``"pudf"``.
         window: answers between ability re-estimates (``"pudf"``).
         widen: how far the admitted difficulty grows when ability stalls (``"pudf"``).
@@ -70,7 +72,7 @@ class TargetSuccess(PeopleTeacher):
         *,
         learner_model: BaseLearnerModel | None = None,
         target: float = 0.75,
-        mastered: float = 0.95,
+        mastered: float = 0.75,
         mode: str = "target",
         window: int = 5,
         widen: float = 0.25,
@@ -95,7 +97,7 @@ class TargetSuccess(PeopleTeacher):
         check_positive_int("window", window)
         if mode == "target":
             self._model = self._own(
-                "learner_model", learner_model, lambda: BKT(self.discrete), None
+                "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
             )
         else:
             self._model = self._own("learner_model", learner_model, lambda: IRT(self.discrete), IRT)

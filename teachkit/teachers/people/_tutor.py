@@ -13,38 +13,56 @@ from teachkit._validation import check_fraction
 from teachkit.errors import ValidationError
 from teachkit.learners import BKT, BaseLearnerModel, MemoryModel
 from teachkit.spaces import Discrete, Space
-from teachkit.teachers.people._base import PeopleTeacher, min_known
+from teachkit.teachers.people._base import (
+    PeopleTeacher,
+    bkt_rates,
+    min_known,
+    population_bkt,
+)
 from teachkit.teachers.people._path import goal_indices, plan_path, practice_cost
 
 
 class Tutor(PeopleTeacher):
     """One teacher that plans, teaches new material and reviews, with sensible defaults.
 
-    Two learner models: a knowledge model (``learner_model``, BKT by default) says how
-    well each skill is known and how likely each item is to be answered correctly; a
-    memory model (``memory_model``, FSRS-6 by default, per skill) says how well what was
-    learned is still recalled. Every ask values each item by the progress it is
-    expected to bring, in post-test units, and gives the best:
+    Two learner models: a knowledge model (``learner_model``; by default a BKT with
+    forgetting that learns its parameters from the whole class, see below) says how well
+    each skill is known and how likely each item is to be answered correctly; a memory
+    model (``memory_model``, FSRS-6 by default, per skill) says how well what was learned
+    is still recalled. Every ask values each item by its expected gain on a delayed
+    post-test, and gives the best:
 
-    1. **Plan** (as :class:`PathPlanner`): the weak skills (mastery below ``mastered``)
-       that the goals need, cheapest goal first, prerequisites first. Only these count
-       as new material (once the goals are reached: every weak skill).
-    2. **New material**, by expected learning progress within the prerequisite
-       frontier: for each planned skill ``s`` the knowledge model's expected mastery
-       gain of one more answer, ``(1 - m_s) learn_s`` (BKT's learning transition), plus
-       ``progress_weight`` times its measured learning progress (a moving average of how
-       far its mastery moved per answer, as in the learning-progress teachers of
-       Oudeyer et al.), gated softly by the prerequisites: times
-       ``min(1, min_j m_j / mastered)`` over its prerequisites ``j``. An item adds up its
-       skills' gains, each weighted by the skill's share of the item bank; it is gated
-       the same way by the prerequisites of its skills that it does not exercise itself
-       (an item whose main skill is far from ready mostly fails and teaches its other
-       skills little), and pitched by target success: times
-       ``1 - target_weight |p - target|`` with ``p`` its predicted success.
-    3. **Spaced review**: a skill mastered earlier whose recall ``R`` (memory model, at
-       the learner's clock) has fallen below ``retention`` is worth ``m_s (1 - R)``, the
-       knowledge a review brings back, weighted by its share; every item of the skill
-       gets it (on top of any new-material value).
+    1. **Plan** (as :class:`PathPlanner`, when ``goals`` are given): the weak skills
+       (mastery below ``mastered``) the goals need are the new material; with the default
+       goals (the skills nothing requires) every weak skill is.
+    2. **New material**: with a BKT knowledge model, the expected change of P(known) of
+       one more practice, forgetting per practice included, ``rho (1 - m) learn - m
+       forget`` (practising what is already known can cost), times the post-test
+       sensitivity ``1 - slip - guess`` of the skill; ``rho = min(1, min_j m_j /
+       mastered)`` over its prerequisites ``j`` is a soft gate. (Other knowledge models:
+       ``rho (1 - m) learn`` with the ``learn`` hyperparameter.) Plus
+       ``progress_weight`` times the skill's measured learning progress (a moving
+       average of how far its mastery moved per answer, as in the learning-progress
+       teachers of Oudeyer et al.; 0 by default, chosen on the people zoo). An item adds
+       up its skills' gains, each weighted by the skill's share of the item bank; it is
+       gated the same way by the prerequisites of its skills that it does not exercise
+       itself, and pitched by target success: times ``1 - target_weight |p - target|``
+       with ``p`` its predicted success.
+    3. **Review** (time away costs): the same expected change computed for the knowledge
+       still recalled, ``m R`` with ``R`` the memory model's recall at the learner's
+       clock, minus the change without it: ``m (1 - R) (rho learn + forget)`` times the
+       sensitivity, the part of the forgotten knowledge a practice brings back. (Other
+       knowledge models: ``m (1 - R)`` for skills once mastered whose recall fell below
+       ``retention``.)
+
+    Population learning: the default knowledge model is ``BKT(space, forgets=True,
+    refit=200)``: it keeps every answer of every learner the teacher is told about and
+    refits the per-skill parameters from all of them after 200 answers and each time
+    their number doubles, shrunk toward the defaults for skills with little data, so one
+    Tutor serving a class plans with the class's own parameters. To start from a model
+    fitted offline (``teachkit fit``) or on a past log, pass
+    ``learner_model=fitted.seeded(refit=200)``; a model with ``refit=None`` keeps its
+    parameters fixed.
 
     Ties go at random, and items given recently are slightly less preferred, to vary
     practice. :meth:`gains` shows both parts, :meth:`plan` the plan.
@@ -52,19 +70,25 @@ class Tutor(PeopleTeacher):
     Args:
         space: a Discrete space with skills and prerequisites.
         goals: goal skill names (default: the skills nothing else requires).
-        learner_model: knowledge model on ``space`` (default ``BKT(space)``).
+        learner_model: knowledge model on ``space`` (default: a refitting BKT with
+            forgetting, see above).
         memory_model: memory model (default ``MemoryModel``, FSRS-6 default weights) on
             ``tutor.skill_space`` (``memory_level="skills"``) or on ``space``
             (``"items"``).
         target: predicted success aimed at for new material.
         target_weight: how strongly items far from ``target`` are discounted (0: not).
         mastered: mastery above which a skill counts as learned.
-        retention: recall below which a learned skill is due for review.
-        progress_weight: weight of measured learning progress.
+        retention: recall below which a learned skill is due for review
+            (:meth:`due_reviews`; the review value of non-BKT models).
+        progress_weight: weight of measured learning progress (0: none).
         learn: the learning rate assumed per answer when the knowledge model is not BKT.
         memory_level: ``"skills"``: memory is tracked per skill, every answer reviewing
             each skill of its item (practising any addition item refreshes addition);
             ``"items"``: per item, and a skill's recall is that of its latest item.
+        value: ``"posttest"``: the expected post-test gain above (BKT models);
+            ``"progress"``: the value function before issue 13, ``(1 - m) learn`` plus
+            progress for new material and ``m (1 - R)`` for due reviews (what curricula
+            stored earlier keep).
         seed: seeds tie-breaking.
 
     Example:
@@ -83,7 +107,9 @@ class Tutor(PeopleTeacher):
         Corbett & Anderson (1994), knowledge tracing (the BKT learning transition);
         Vygotsky (1978) and the target success band; Oudeyer, Gottlieb & Lopes (2016),
         Intrinsic motivation, curiosity and learning (learning progress); Ye, Su & Cao
-        (2022), FSRS; see also :class:`PathPlanner`, :class:`TargetSuccess` and
+        (2022), FSRS; Qiu, Qi, Lu, Pardos & Heffernan (2011), Does time matter? Modeling
+        the effect of time with Bayesian knowledge tracing, EDM (forgetting over time away
+        in BKT); see also :class:`PathPlanner`, :class:`TargetSuccess` and
         :class:`SpacedReview`.
     """
 
@@ -98,12 +124,14 @@ class Tutor(PeopleTeacher):
         target_weight: float = 0.25,
         mastered: float = 0.95,
         retention: float = 0.8,
-        progress_weight: float = 1.0,
+        progress_weight: float = 0.0,
         learn: float = 0.1,
         memory_level: str = "skills",
+        value: str = "posttest",
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
+        self.value = value
         self.memory_level = memory_level
         self.goals = goals
         self.learner_model = learner_model
@@ -124,7 +152,13 @@ class Tutor(PeopleTeacher):
         if problems:
             raise ValidationError("Tutor", problems)
         self._goals = goal_indices(self.discrete, goals, "Tutor")
-        self._model = self._own("learner_model", learner_model, lambda: BKT(self.discrete), None)
+        self._model = self._own(
+            "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
+        )
+        if value not in ("posttest", "progress"):
+            raise ValidationError(
+                "Tutor", [f"value: expected 'posttest' or 'progress', got {value!r}"]
+            )
         if memory_level not in ("skills", "items"):
             raise ValidationError(
                 "Tutor", [f"memory_level: expected 'skills' or 'items', got {memory_level!r}"]
@@ -213,22 +247,42 @@ class Tutor(PeopleTeacher):
         docstring), in post-test units."""
         g = self._graph
         mastery = self._mastery(self._model, learner_id)
-        plan = self._plan(mastery)
-        needed = np.zeros(g.n_skills, dtype=bool)
-        needed[plan] = True
-        if not needed.any():  # goals reached: everything still weak is fair game
-            needed = mastery < self.mastered
+        needed = mastery < self.mastered
+        if self.goals is not None:
+            # (with the default goals, the skills nothing requires, every weak skill is
+            # needed by some goal: the plan's set is the weak skills, no need to plan)
+            plan = self._plan(mastery)
+            if plan:  # goals reached: everything still weak is fair game
+                needed = np.zeros(g.n_skills, dtype=bool)
+                needed[plan] = True
         # soft prerequisite gate: learning a skill needs its prerequisites known
         ready = np.minimum(1.0, min_known(mastery, g.pre_pad) / self.mastered)
-        rate = np.full(g.n_skills, self.learn)
-        if isinstance(self._model, BKT):
-            rate = np.asarray(self._model._learn, dtype=np.float64)
         progress = self._progress.get(learner_id, np.zeros(g.n_skills))
-        learn_gain = needed * ready * ((1.0 - mastery) * rate + self.progress_weight * progress)
-        learned = self._learned.get(learner_id, np.zeros(g.n_skills, dtype=bool))
         recall = self._skill_recall(learner_id)
-        due = learned & np.isfinite(recall) & (recall < self.retention)
-        review_gain = np.where(due, mastery * (1.0 - np.nan_to_num(recall, nan=1.0)), 0.0)
+        if isinstance(self._model, BKT) and self.value == "posttest":
+            # BKT's expected change of P(known) after one more practice, forgetting per
+            # practice included (practising what is known can cost), times how much
+            # knowing the skill raises its post-test score; review: the same change for
+            # the knowledge still recalled (time away costs), minus the change without
+            # forgetting over time
+            rate, forget, sens = bkt_rates(self._model)
+            held = mastery * np.nan_to_num(recall, nan=1.0)
+
+            def change(m: np.ndarray) -> np.ndarray:
+                out: np.ndarray = (ready * (1.0 - m) * rate - m * forget) * sens
+                return out
+
+            plain = change(mastery)
+            learn_gain = needed * (plain + self.progress_weight * ready * progress)
+            review_gain = np.maximum(change(held) - plain, 0.0)
+        else:
+            rate = np.full(g.n_skills, self.learn)
+            if isinstance(self._model, BKT):
+                rate = np.asarray(self._model._learn, dtype=np.float64)
+            learn_gain = needed * ready * ((1.0 - mastery) * rate + self.progress_weight * progress)
+            learned = self._learned.get(learner_id, np.zeros(g.n_skills, dtype=bool))
+            due = learned & np.isfinite(recall) & (recall < self.retention)
+            review_gain = np.where(due, mastery * (1.0 - np.nan_to_num(recall, nan=1.0)), 0.0)
         q = g.q.astype(np.float64)
         share = q.sum(axis=0) / q.sum(axis=0).mean()  # a skill's weight in the post-test
         p = self._predict(self._model, learner_id, np.arange(g.n_items))
