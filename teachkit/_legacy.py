@@ -13,7 +13,9 @@ teachkit 0.1.0 differs from today in three ways that reach the database:
 
 :func:`upgrade_config` and :func:`upgrade_state` rewrite the stored data (plain dicts, no
 class is imported here) so that a curriculum stored by 0.1.0 loads and makes exactly the
-choices it would have made. Both return current data unchanged.
+choices it would have made. Both return current data unchanged, except that a config
+lacking a hyperparameter added since with a behaviour-changing default gets the value that
+keeps its old behaviour (:data:`ADDED_PARAMS`).
 """
 
 from __future__ import annotations
@@ -39,14 +41,39 @@ def _nested(params: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     }
 
 
+ADDED_PARAMS: dict[str, dict[str, Any]] = {
+    # issue 13: ALP-GMM's success-band prior, on by default since; off in older configs
+    "teachkit.teachers:ALPGMM": {"solved_above": None},
+}
+"""Class path -> hyperparameters added later whose default changes behaviour, with the value
+that keeps the behaviour of a config stored before they existed. Stored configs hold every
+hyperparameter explicitly, so a new default never reaches an old curriculum through a key
+it has; this table covers the keys it lacks."""
+
+
 def upgrade_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """A stored component config in today's form (unchanged when it already is)."""
+    return _fill_added(_upgrade_v010(config))
+
+
+def _fill_added(config: Any) -> Any:
+    if not isinstance(config, Mapping) or not isinstance(config.get("params"), Mapping):
+        return config
+    params = dict(config["params"])
+    for name, sub in _nested(params).items():
+        params[name] = {"__component__": _fill_added(sub)}
+    for key, value in ADDED_PARAMS.get(str(config.get("class")), {}).items():
+        params.setdefault(key, value)
+    return {**config, "params": params}
+
+
+def _upgrade_v010(config: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(config, Mapping) or not _is_v010(config.get("class")):
         return dict(config) if isinstance(config, Mapping) else config
     path = public_path(config["class"])
     params = dict(config.get("params", {}))
     for name, sub in _nested(params).items():
-        params[name] = {"__component__": upgrade_config(sub)}
+        params[name] = {"__component__": _upgrade_v010(sub)}
     if "per_learner" not in params:
         return {"class": path, "params": params}
     per_learner = params.pop("per_learner")

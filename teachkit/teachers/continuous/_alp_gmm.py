@@ -43,6 +43,17 @@ class ALPGMM(BaseTeacher):
        probability proportional to its mean ALP, draw from it (task coordinates only) and
        clip to the bounds.
 
+    4. Success-band prior (ours, on by default; ``solved_above=None`` turns it off): a
+       draw whose nearest previous episode scored at least ``low + solved_above (high -
+       low)``, with ``low``/``high`` the lowest and highest rewards told so far, is redrawn
+       (at most ``redraws`` times; the last draw is kept). The nearest-neighbour ALP is
+       high on both sides of a sharp competence border, so the Gaussians that straddle
+       the learning frontier also cover tasks already solved: on GridToy about 2/3 of the
+       paper rule's episodes land on mastered cells. Skipping tasks predicted solved is
+       the online difficulty filtering rule (Bae et al. 2025; DAPO's dynamic sampling)
+       applied to the mixture's draws. It nearly doubles the cells mastered at 20,000
+       episodes on GridToy (BENCHMARKS.md, issue 13).
+
     The reward is the events' signal: score, else reward, else success. One mixture serves
     every learner (in the paper one teacher trains one agent); use one teacher per agent to
     keep them apart.
@@ -63,11 +74,15 @@ class ALPGMM(BaseTeacher):
         nb_em_init: EM restarts per candidate mixture.
         criterion: ``"aic"`` (the paper) or ``"bic"``.
         buffer_size: episodes between two KD-tree rebuilds.
+        solved_above: the success-band prior's bar, a fraction of the reward range told
+            so far, or None (the paper's rule).
+        redraws: how many times a draw predicted solved is redrawn.
         seed: seeds every draw and every fit.
 
     Presets: ``ALPGMM.preset("portelas2019", space)`` (fit_rate 250, 20% random, k in
-    2..10, as in the paper) and ``ALPGMM.preset("teachmyagent", space)`` (fit_rate 150,
-    5% random, k in 2..9: the TeachMyAgent benchmark's defaults, Romac et al. 2021).
+    2..10, no success-band prior: the paper's rule) and ``ALPGMM.preset("teachmyagent",
+    space)`` (fit_rate 150, 5% random, k in 2..9: the TeachMyAgent benchmark's defaults,
+    Romac et al. 2021, no prior).
 
     Example:
         >>> import teachkit as tk
@@ -81,13 +96,25 @@ class ALPGMM(BaseTeacher):
         learning of Deep RL in continuously parameterized environments. CoRL.
         Romac, Portelas, Hofmann & Oudeyer (2021). TeachMyAgent: a benchmark for automatic
         curriculum learning in Deep RL. ICML.
+        Bae et al. (2025). Online Difficulty Filtering for Reasoning Oriented
+        Reinforcement Learning. arXiv:2504.03380.
     """
 
     spaces: ClassVar[tuple[type[Space], ...]] = (Box,)
 
     PRESETS: ClassVar[dict[str, dict[str, Any]]] = {
-        "portelas2019": {"fit_rate": 250, "random_task_ratio": 0.2, "ks": tuple(range(2, 11))},
-        "teachmyagent": {"fit_rate": 150, "random_task_ratio": 0.05, "ks": tuple(range(2, 10))},
+        "portelas2019": {
+            "fit_rate": 250,
+            "random_task_ratio": 0.2,
+            "ks": tuple(range(2, 11)),
+            "solved_above": None,
+        },
+        "teachmyagent": {
+            "fit_rate": 150,
+            "random_task_ratio": 0.05,
+            "ks": tuple(range(2, 10)),
+            "solved_above": None,
+        },
     }
 
     def __init__(
@@ -101,9 +128,13 @@ class ALPGMM(BaseTeacher):
         nb_em_init: int = 1,
         criterion: str = "aic",
         buffer_size: int = 500,
+        solved_above: float | None = 0.75,
+        redraws: int = 4,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
+        self.solved_above = solved_above
+        self.redraws = redraws
         self.fit_rate = fit_rate
         self.ks = ks
         self.random_task_ratio = random_task_ratio
@@ -114,11 +145,14 @@ class ALPGMM(BaseTeacher):
         check_positive_int("fit_rate", fit_rate, minimum=2)
         check_positive_int("nb_em_init", nb_em_init)
         check_positive_int("buffer_size", buffer_size)
+        check_positive_int("redraws", redraws, minimum=0)
         if nb_bootstrap is not None:
             check_positive_int("nb_bootstrap", nb_bootstrap)
         problems: list[str] = []
         check_ks("ALPGMM", ks, fit_rate, problems)
         check_fraction(problems, "random_task_ratio", random_task_ratio, closed=True)
+        if solved_above is not None:
+            check_fraction(problems, "solved_above", solved_above, closed=True)
         if criterion not in ("aic", "bic"):
             problems.append(f"criterion: expected 'aic' or 'bic', got {criterion!r}")
         if nb_bootstrap is not None and nb_bootstrap < fit_rate:
@@ -139,6 +173,7 @@ class ALPGMM(BaseTeacher):
         self._episodes = 0
         self._fits = 0
         self._gmm: dict[str, np.ndarray] | None = None
+        self._reward_range: list[float] | None = None  # the lowest and highest reward told
 
     _derived = ("_dim", "_scale", "_bootstrap", "_hist", "_tree")
 
@@ -203,11 +238,48 @@ class ALPGMM(BaseTeacher):
         gmm = self._gmm
         if gmm is None or self._episodes < self._bootstrap:
             return space.sample_encoded(self._rng, n)
-        return sample_mixture_tasks(self._rng, space, self._scale, gmm, self.random_task_ratio, n)
+        out = sample_mixture_tasks(self._rng, space, self._scale, gmm, self.random_task_ratio, n)
+        if self.solved_above is None or self._reward_range is None:
+            return out
+        low, high = self._reward_range
+        if not high > low:
+            return out
+        bar = low + self.solved_above * (high - low)
+        todo = np.arange(n)
+        for _ in range(self.redraws):  # the success-band prior: skip what is already solved
+            solved = self._nearest_reward(self._scale.to_unit(out[todo])) >= bar
+            todo = todo[solved]
+            if not len(todo):
+                break
+            out[todo] = sample_mixture_tasks(
+                self._rng, space, self._scale, gmm, self.random_task_ratio, len(todo)
+            )
+        return out
+
+    def _nearest_reward(self, unit: np.ndarray) -> np.ndarray:
+        """The reward of the nearest previously told episode of each point."""
+        d = self._dim
+        best = np.full(len(unit), np.inf)
+        near = np.zeros(len(unit))
+        if self._tree is not None:
+            dist, idx = self._tree.query(unit)
+            best, near = dist**2, self._hist.data[idx, d]
+        recent = self._hist.data[self._tree_n :]
+        if len(recent):
+            d2 = ((unit[:, None, :] - recent[None, :, :d]) ** 2).sum(axis=2)
+            j = d2.argmin(axis=1)
+            closer = d2[np.arange(len(unit)), j] < best
+            near = np.where(closer, recent[j, d], near)
+        return near
 
     def _tell(self, batch: EventBatch) -> None:
         unit = self._scale.to_unit(batch.tasks)
         reward = batch.signal()
+        if len(reward):
+            low, high = float(reward.min()), float(reward.max())
+            if self._reward_range is not None:
+                low, high = min(low, self._reward_range[0]), max(high, self._reward_range[1])
+            self._reward_range = [low, high]
         start = 0
         # Chunks end where the tree is due for a rebuild, so a batch leaves the same state
         # as telling its episodes one at a time (and the distance matrix stays small).
