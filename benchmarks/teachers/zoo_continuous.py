@@ -28,7 +28,7 @@ from teachkit.simulators import zoo
 ROOT = Path(__file__).resolve().parents[2]
 PAPER = TeacherSpec(
     "alp_gmm",
-    {"fit_rate": 250, "random_task_ratio": 0.2, "ks": list(range(2, 11)), "max_reward": None},
+    {"fit_rate": 250, "random_task_ratio": 0.2, "ks": list(range(2, 11)), "solved_above": None},
     label="alp_gmm (paper preset)",
 )
 TEACHERS = [
