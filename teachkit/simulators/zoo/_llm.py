@@ -4,8 +4,9 @@ Every member is one model in GRPO post-training (``n_learners=1``; the paired be
 seed draws the model's spread and its rollouts) on prompt categories whose structure is
 drawn from the member's own seed, over wide ranges:
 
-* 4 to 12 difficulty levels, 0.5 to 1.4 logits apart, the easiest solved 45% to 85% of
-  the time at the start;
+* 4 to 12 difficulty levels; at the start the easiest is solved 45% to 85% of the time
+  and the hardest 0.5% to 10% (as in SEC's and DUMP's settings: a curriculum matters
+  only when some levels are out of reach at first), the levels evenly spaced in logits;
 * groups of 4, 8 or 16 rollouts per prompt, 16 prompts a step;
 * transfer to the next harder level 0.2 to 0.7 (and back 0 to 0.3), learn rates 0.6 to 2;
 * prompt noise (difficulty spread within a category) 0.3 to 2 logits;
@@ -61,7 +62,9 @@ def _drawn(kind: str, seed: int) -> tuple[dict[str, Any], int]:  # the pilot run
     forgetting = 0.0
     transfer_up = float(rng.uniform(0.2, 0.7))
     offsets: list[float] | None = None
-    gap = float(rng.uniform(0.5, 1.4))
+    p0 = float(rng.uniform(0.45, 0.85))
+    p_last = float(rng.uniform(0.005, 0.1))  # the hardest level: hardly ever solved at first
+    gap = (_logit(p0) - _logit(p_last)) / (n_levels - 1)
     if kind == "noisy":
         spread = float(rng.uniform(1.2, 2.0))
         group = int(rng.choice([4, 8]))
@@ -70,8 +73,10 @@ def _drawn(kind: str, seed: int) -> tuple[dict[str, Any], int]:  # the pilot run
         forgetting = float(rng.uniform(0.0, 0.003))
     elif kind == "shuffled":
         offsets = [round(float(x), 3) for x in rng.uniform(-1.5, 1.5, n_levels) * gap]
-    elif kind == "wide":
-        n_levels = int(rng.integers(10, 13))
+    elif kind == "wide":  # more levels, weaker transfer: the same span, finer steps
+        more = int(rng.integers(10, 13))
+        gap = gap * (n_levels - 1) / (more - 1)
+        n_levels = more
         transfer_up = float(rng.uniform(0.1, 0.3))
     params: dict[str, Any] = {
         "preset": "sec",
@@ -79,7 +84,7 @@ def _drawn(kind: str, seed: int) -> tuple[dict[str, Any], int]:  # the pilot run
         "n_ood": 0,
         "group_size": group,
         "batch_size": 16,
-        "initial_accuracy": round(float(rng.uniform(0.45, 0.85)), 3),
+        "initial_accuracy": round(p0, 3),
         "level_gap": round(gap, 3),
         "learn_rate": round(float(rng.uniform(0.6, 2.0)), 3),
         "transfer_up": round(transfer_up, 3),
@@ -104,6 +109,10 @@ def _pilot_target(params: dict[str, Any], seed: int) -> float:
     for _ in range(_PILOT_STEPS):
         sim.step(rng.integers(0, sim.space.n, (1, sim.tasks_per_step)))
     return round(min(float(sim.measures()["test_accuracy"]), _TARGET_CAP), 3)
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1.0 - p)))
 
 
 def members(split: str) -> list[ZooMember]:
