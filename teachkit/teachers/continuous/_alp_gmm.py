@@ -51,8 +51,9 @@ class ALPGMM(BaseTeacher):
        the learning frontier also cover tasks already solved: on GridToy about 2/3 of the
        paper rule's episodes land on mastered cells. Skipping tasks predicted solved is
        the online difficulty filtering rule (Bae et al. 2025; DAPO's dynamic sampling)
-       applied to the mixture's draws. It nearly doubles the cells mastered at 20,000
-       episodes on GridToy (BENCHMARKS.md, issue 13).
+       applied to the mixture's draws. ``solved_above=0.6`` was chosen over 0.75 on the
+       GridToy variants of BENCHMARKS.md (4 seeds each), where it nearly doubles the cells
+       mastered at 20,000 episodes; the continuous zoo's held-out part checks it elsewhere.
 
     The reward is the events' signal: score, else reward, else success. One mixture serves
     every learner (in the paper one teacher trains one agent); use one teacher per agent to
@@ -128,7 +129,7 @@ class ALPGMM(BaseTeacher):
         nb_em_init: int = 1,
         criterion: str = "aic",
         buffer_size: int = 500,
-        solved_above: float | None = 0.75,
+        solved_above: float | None = 0.6,
         redraws: int = 4,
         seed: int | None = None,
     ) -> None:
