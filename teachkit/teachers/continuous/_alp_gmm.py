@@ -45,8 +45,12 @@ class ALPGMM(BaseTeacher):
 
     4. Success-band prior (ours, on by default; ``solved_above=None`` turns it off): a
        draw whose nearest previous episode scored at least ``low + solved_above (high -
-       low)``, with ``low``/``high`` the lowest and highest rewards told so far, is redrawn
-       (at most ``redraws`` times; the last draw is kept). The nearest-neighbour ALP is
+       low)``, with ``low``/``high`` the lowest and highest rewards told so far, is
+       skipped. For speed this is done once per fit: at the first ask after a fit,
+       ``pool_size`` draws of the new mixture (random ones included) are filtered with the
+       episodes told so far, and every ask until the next fit picks uniformly among those
+       kept (all of them when
+       every draw is predicted solved), so an ask costs no more than the paper rule's. The nearest-neighbour ALP is
        high on both sides of a sharp competence border, so the Gaussians that straddle
        the learning frontier also cover tasks already solved: on GridToy about 2/3 of the
        paper rule's episodes land on mastered cells. Skipping tasks predicted solved is
@@ -77,7 +81,8 @@ class ALPGMM(BaseTeacher):
         buffer_size: episodes between two KD-tree rebuilds.
         solved_above: the success-band prior's bar, a fraction of the reward range told
             so far, or None (the paper's rule).
-        redraws: how many times a draw predicted solved is redrawn.
+        pool_size: draws of each new mixture the prior filters (the asks until the next
+            fit pick among those kept).
         seed: seeds every draw and every fit.
 
     Presets: ``ALPGMM.preset("portelas2019", space)`` (fit_rate 250, 20% random, k in
@@ -130,12 +135,12 @@ class ALPGMM(BaseTeacher):
         criterion: str = "aic",
         buffer_size: int = 500,
         solved_above: float | None = 0.6,
-        redraws: int = 4,
+        pool_size: int = 2048,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
         self.solved_above = solved_above
-        self.redraws = redraws
+        self.pool_size = pool_size
         self.fit_rate = fit_rate
         self.ks = ks
         self.random_task_ratio = random_task_ratio
@@ -146,7 +151,7 @@ class ALPGMM(BaseTeacher):
         check_positive_int("fit_rate", fit_rate, minimum=2)
         check_positive_int("nb_em_init", nb_em_init)
         check_positive_int("buffer_size", buffer_size)
-        check_positive_int("redraws", redraws, minimum=0)
+        check_positive_int("pool_size", pool_size)
         if nb_bootstrap is not None:
             check_positive_int("nb_bootstrap", nb_bootstrap)
         problems: list[str] = []
@@ -175,6 +180,8 @@ class ALPGMM(BaseTeacher):
         self._fits = 0
         self._gmm: dict[str, np.ndarray] | None = None
         self._reward_range: list[float] | None = None  # the lowest and highest reward told
+        self._pool: np.ndarray | None = None
+        self._pool_due = False
 
     _derived = ("_dim", "_scale", "_bootstrap", "_hist", "_tree")
 
@@ -239,23 +246,34 @@ class ALPGMM(BaseTeacher):
         gmm = self._gmm
         if gmm is None or self._episodes < self._bootstrap:
             return space.sample_encoded(self._rng, n)
-        out = sample_mixture_tasks(self._rng, space, self._scale, gmm, self.random_task_ratio, n)
+        if self._pool_due:
+            self._pool = self._build_pool(gmm)
+            self._pool_due = False
+        pool = self._pool
+        if pool is None:
+            return sample_mixture_tasks(
+                self._rng, space, self._scale, gmm, self.random_task_ratio, n
+            )
+        out: np.ndarray = pool[(self._rng.random(n) * len(pool)).astype(np.int64)]
+        return out
+
+    def _build_pool(self, gmm: dict[str, np.ndarray]) -> np.ndarray | None:
+        """The success-band prior's draws for the asks until the next fit: ``pool_size``
+        draws of the new mixture, less those predicted solved (all of them if every draw
+        is), so an ask costs one index draw."""
         if self.solved_above is None or self._reward_range is None:
-            return out
+            return None
         low, high = self._reward_range
         if not high > low:
-            return out
+            return None
+        space = self.space
+        assert isinstance(space, Box)
+        cand = sample_mixture_tasks(
+            self._rng, space, self._scale, gmm, self.random_task_ratio, self.pool_size
+        )
         bar = low + self.solved_above * (high - low)
-        todo = np.arange(n)
-        for _ in range(self.redraws):  # the success-band prior: skip what is already solved
-            solved = self._nearest_reward(self._scale.to_unit(out[todo])) >= bar
-            todo = todo[solved]
-            if not len(todo):
-                break
-            out[todo] = sample_mixture_tasks(
-                self._rng, space, self._scale, gmm, self.random_task_ratio, len(todo)
-            )
-        return out
+        keep = self._nearest_reward(self._scale.to_unit(cand)) < bar
+        return cand[keep] if keep.any() else cand
 
     def _nearest_reward(self, unit: np.ndarray) -> np.ndarray:
         """The reward of the nearest previously told episode of each point."""
@@ -368,4 +386,6 @@ class ALPGMM(BaseTeacher):
         gmm["chols"] = task_cholesky(gmm["covariances"], self._dim)
         gmm["cum"] = cumulative(gmm["means"][:, -1])
         self._gmm = gmm
+        self._pool = None
+        self._pool_due = True  # built at the next ask, from what is known then
         self._fits += 1

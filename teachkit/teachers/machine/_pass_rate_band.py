@@ -11,7 +11,7 @@ from teachkit._teacher import BaseTeacher
 from teachkit._validation import check_params
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete
-from teachkit.teachers.machine._signals import batch_success, groups_by_task
+from teachkit.teachers.machine._signals import batch_success, group_matrix, groups_by_task
 
 
 class PassRateBand(BaseTeacher):
@@ -150,10 +150,10 @@ class PassRateBand(BaseTeacher):
         return out
 
     def validate(self, batch: EventBatch) -> None:
-        batch_success(batch, "PassRateBand.tell")
+        _success(batch)
 
     def _tell(self, batch: EventBatch) -> None:
-        s = batch_success(batch, "PassRateBand.tell")
+        s = _success(batch)
         g = self.decay
         if g == 1.0:
             k = len(self._wins)
@@ -170,3 +170,21 @@ class PassRateBand(BaseTeacher):
         shrink = g**counts
         self._wins[uniq] = shrink * self._wins[uniq] + np.bincount(group, weight * so)
         self._losses[uniq] = shrink * self._losses[uniq] + np.bincount(group, weight * (1.0 - so))
+
+
+def _success(batch: EventBatch) -> np.ndarray:
+    """:func:`batch_success` (a group's pass rate, else the signal), vectorized for groups
+    of one size: the common LLM case, where the per-event path would dominate a tell."""
+    stacked = group_matrix(batch.rewards)
+    if stacked is None:  # groups of different sizes
+        return batch_success(batch, "PassRateBand.tell")
+    rewards, present = stacked
+    sig = batch.signal()
+    if present.any():
+        r = rewards[present]
+        unit = ((r >= 0) & (r <= 1)).all(axis=1)  # the pass rate of rewards in [0, 1]
+        sig[present] = np.where(unit, r.mean(axis=1), sig[present])
+    bad = ~((sig >= 0) & (sig <= 1))
+    if bad.any():
+        return batch_success(batch, "PassRateBand.tell")  # raises, with the rows named
+    return sig

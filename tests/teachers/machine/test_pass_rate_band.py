@@ -104,3 +104,19 @@ def test_an_outcome_outside_zero_one_is_rejected_before_anything_is_learned() ->
             )
         )
     assert t.pass_rates().tolist() == [0.5] * 4
+
+
+def test_the_fast_group_path_reads_what_group_stats_reads() -> None:
+    from teachkit.teachers.machine._pass_rate_band import _success
+    from teachkit.teachers.machine._signals import batch_success
+
+    rewards = np.array([[1, 0, 1, 1], [0, 0, 0, 0], [2.0, -1.0, 0.5, 0.5]])  # last: not [0, 1]
+    b = EventBatch.build(
+        learner_ids=["a"] * 3,
+        tasks=np.array([0, 1, 2]),
+        outcomes=OutcomeBatch(rewards=rewards, score=np.array([0.1, 0.2, 0.3])),
+        times=np.full(3, 1.7e9),
+        assignment_ids=np.full(3, -1),
+    )
+    np.testing.assert_allclose(_success(b), batch_success(b, "x"))
+    np.testing.assert_allclose(_success(b), [0.75, 0.0, 0.3])
