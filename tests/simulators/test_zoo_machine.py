@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -73,3 +75,25 @@ def test_report_score_gives_outcome_only_events() -> None:
     np.testing.assert_allclose(batch.score, grouped.reward)  # the same rollouts, pass rate only
     with pytest.raises(ValidationError, match="report"):
         CategoryStudent(1, report="everything")
+
+
+def test_the_zoo_llm_script_writes_ratios_against_uniform(tmp_path: Path) -> None:
+    import importlib.util
+    import json
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "teachers" / "zoo_llm.py"
+    spec = importlib.util.spec_from_file_location("zoo_llm_script", path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    out = tmp_path / "zoo.json"
+    args = ["--split", "tune", "--seeds", "1", "--members", "1", "--teacher", "pass_rate_band"]
+    assert script.main([*args, "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    summary = data["summary"]
+    assert summary["uniform"]["median_ratio"] == 1.0
+    assert 0.0 < summary["pass_rate_band"]["median_ratio"] < 1.0  # ladder/0: it wins
+    assert script.parse_teacher("sec:alpha=0.8,decay_unsampled=true").params == {
+        "alpha": 0.8,
+        "decay_unsampled": True,
+    }
