@@ -78,16 +78,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="heldout", choices=zoo.SPLITS)
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--members", type=int, default=None, help="only the first N members")
+    parser.add_argument(
+        "--solved-above",
+        type=float,
+        action="append",
+        help="also run ALP-GMM with this success-band bar (repeatable)",
+    )
+    parser.add_argument("--alp-gmm-only", action="store_true", help="skip Covar-GMM and RIAC")
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
+    teachers = [t for t in TEACHERS if not args.alp_gmm_only or t.name in ("uniform", "alp_gmm")]
+    teachers += [
+        TeacherSpec("alp_gmm", {"solved_above": x}, label=f"alp_gmm (solved_above={x})")
+        for x in args.solved_above or []
+    ]
     members = zoo.members("continuous", args.split)[: args.members]
     results: dict[str, dict[str, list[float]]] = {}
     start = time.perf_counter()
     for m in members:
-        results[m.name] = mastered_of(m, TEACHERS, args.seeds)
-        line = " ".join(f"{t.label}={np.mean(results[m.name][t.label]):.1f}" for t in TEACHERS)
+        results[m.name] = mastered_of(m, teachers, args.seeds)
+        line = " ".join(f"{t.label}={np.mean(results[m.name][t.label]):.1f}" for t in teachers)
         print(f"{m.name}: % mastered {line}", flush=True)
-    labels = [t.label for t in TEACHERS]
+    labels = [t.label for t in teachers]
     table = summarize(results, labels)
     elapsed = time.perf_counter() - start
     print(f"\n{len(members)} members ({args.split}), {args.seeds} paired seeds, {elapsed:.0f} s\n")
