@@ -83,7 +83,7 @@ def test_private_paths_and_per_learner_become_the_public_form() -> None:
 def test_a_config_stored_before_a_new_default_keeps_its_behaviour() -> None:
     box = tk.spaces.Box([0.0], [1.0])
     current = tk.teachers.ALPGMM(box, seed=1).to_config()
-    assert current["params"]["solved_above"] == 0.6  # today's default, stored explicitly
+    assert current["params"]["solved_above"] == 0.45  # today's default, stored explicitly
     before = {
         **current,
         "params": {k: v for k, v in current["params"].items() if k != "solved_above"},
