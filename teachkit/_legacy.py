@@ -13,9 +13,9 @@ teachkit 0.1.0 differs from today in three ways that reach the database:
 
 :func:`upgrade_config` and :func:`upgrade_state` rewrite the stored data (plain dicts, no
 class is imported here) so that a curriculum stored by 0.1.0 loads and makes exactly the
-choices it would have made. Both return current data unchanged, except that a ``Tutor``
-stored before it had the ``value`` hyperparameter (issue 13) gets ``value="progress"``,
-the value function it was made with.
+choices it would have made. Both return current data unchanged, except that a config
+lacking a hyperparameter added since with a behaviour-changing default gets the value that
+keeps its old behaviour (:data:`ADDED_PARAMS`).
 """
 
 from __future__ import annotations
@@ -41,36 +41,42 @@ def _nested(params: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
     }
 
 
-_TUTOR = "teachkit.teachers:Tutor"
-
-
-def _pin_tutor_value(config: Any) -> Any:
-    """A Tutor stored before it had ``value`` (issue 13) keeps the value function it was
-    made with, ``value="progress"``, in itself and in any component nested in it."""
-    if not isinstance(config, Mapping) or "params" not in config:
-        return config
-    params = dict(config["params"])
-    for name, sub in _nested(params).items():
-        params[name] = {"__component__": _pin_tutor_value(sub)}
-    if public_path(str(config.get("class"))) == _TUTOR and "value" not in params:
-        params["value"] = "progress"
-    return {**config, "params": params}
+ADDED_PARAMS: dict[str, dict[str, Any]] = {
+    # issue 13: ALP-GMM's success-band prior, on by default since; off in older configs
+    "teachkit.teachers:ALPGMM": {"solved_above": None},
+    # issue 13: the Tutor's value of a practice is the expected delayed post-test gain since;
+    # a Tutor stored before keeps the progress value it was made with
+    "teachkit.teachers:Tutor": {"value": "progress"},
+}
+"""Class path -> hyperparameters added later whose default changes behaviour, with the value
+that keeps the behaviour of a config stored before they existed. Stored configs hold every
+hyperparameter explicitly, so a new default never reaches an old curriculum through a key
+it has; this table covers the keys it lacks."""
 
 
 def upgrade_config(config: Mapping[str, Any]) -> dict[str, Any]:
     """A stored component config in today's form (unchanged when it already is)."""
-    if not isinstance(config, Mapping) or not _is_v010(config.get("class")):
-        out: dict[str, Any] = _pin_tutor_value(config) if isinstance(config, Mapping) else config
-        return dict(out) if isinstance(out, Mapping) else out
-    pinned: dict[str, Any] = _pin_tutor_value(_upgrade_v010(config))
-    return pinned
+    return _fill_added(_upgrade_v010(config))
+
+
+def _fill_added(config: Any) -> Any:
+    if not isinstance(config, Mapping) or not isinstance(config.get("params"), Mapping):
+        return config
+    params = dict(config["params"])
+    for name, sub in _nested(params).items():
+        params[name] = {"__component__": _fill_added(sub)}
+    for key, value in ADDED_PARAMS.get(str(config.get("class")), {}).items():
+        params.setdefault(key, value)
+    return {**config, "params": params}
 
 
 def _upgrade_v010(config: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(config, Mapping) or not _is_v010(config.get("class")):
+        return dict(config) if isinstance(config, Mapping) else config
     path = public_path(config["class"])
     params = dict(config.get("params", {}))
     for name, sub in _nested(params).items():
-        params[name] = {"__component__": _upgrade_v010(sub) if _is_v010(sub.get("class")) else sub}
+        params[name] = {"__component__": _upgrade_v010(sub)}
     if "per_learner" not in params:
         return {"class": path, "params": params}
     per_learner = params.pop("per_learner")

@@ -29,6 +29,7 @@ TEACHERS: dict[str, str] = {
     "sec": "teachkit.teachers:SEC",
     "dump": "teachkit.teachers:DUMP",
     "target_difficulty": "teachkit.teachers:TargetDifficulty",
+    "pass_rate_band": "teachkit.teachers:PassRateBand",
     "plr": "teachkit.teachers:PLR",
     "robust_plr": "teachkit.teachers:RobustPLR",
     "doremi": "teachkit.teachers:DoReMi",

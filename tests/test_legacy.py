@@ -65,7 +65,8 @@ def test_private_paths_and_per_learner_become_the_public_form() -> None:
             "teacher": {
                 "__component__": {
                     "class": "teachkit.teachers:ALPGMM",
-                    "params": {"space": space, "fit_rate": 20, "seed": 3},
+                    # solved_above came later (issue 13): off, as it was
+                    "params": {"space": space, "fit_rate": 20, "seed": 3, "solved_above": None},
                 }
             },
             "seed": 3,
@@ -77,3 +78,18 @@ def test_private_paths_and_per_learner_become_the_public_form() -> None:
     current = tk.teachers.ALPGMM(tk.spaces.Box([0.0], [1.0])).to_config()
     assert current["class"] == "teachkit.teachers:ALPGMM"
     assert upgrade_config(current) == current
+
+
+def test_a_config_stored_before_a_new_default_keeps_its_behaviour() -> None:
+    box = tk.spaces.Box([0.0], [1.0])
+    current = tk.teachers.ALPGMM(box, seed=1).to_config()
+    assert current["params"]["solved_above"] == 0.45  # today's default, stored explicitly
+    before = {
+        **current,
+        "params": {k: v for k, v in current["params"].items() if k != "solved_above"},
+    }
+    teacher = tk.teachers.BaseTeacher.from_config(upgrade_config(before))
+    assert teacher.solved_above is None  # the rule it was stored with
+    # changed defaults elsewhere reach no stored config: every hyperparameter is stored
+    sec = tk.teachers.SEC(tk.spaces.Discrete(3), alpha=0.5, temperature=0.2).to_config()
+    assert tk.teachers.BaseTeacher.from_config(upgrade_config(sec)).get_params()["alpha"] == 0.5

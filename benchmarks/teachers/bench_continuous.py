@@ -32,7 +32,7 @@ def main() -> None:
     parser.add_argument(
         "--variant",
         action="append",
-        choices=["2d", "irrelevant", "unlearnable"],
+        choices=["2d", "irrelevant", "irrelevant2", "unlearnable"],
         help="gridtoy: run only these variants (repeatable; default all)",
     )
     parser.add_argument(

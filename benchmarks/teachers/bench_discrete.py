@@ -101,7 +101,7 @@ def best(repeats: int, fn: Callable[[], float]) -> float:
     return min(fn() for _ in range(repeats))
 
 
-def teachkit_rows(rounds: int, repeats: int) -> dict[str, float]:
+def teachkit_rows(rounds: int, repeats: int, only: list[str] | None = None) -> dict[str, float]:
     arms = tk.spaces.Discrete(1000)
     levels = tk.spaces.Discrete(4000)
     bandits: dict[str, Callable[[], tk.teachers.BaseTeacher]] = {
@@ -115,6 +115,7 @@ def teachkit_rows(rounds: int, repeats: int) -> dict[str, float]:
         "TargetDifficulty, learnability": lambda: tk.teachers.TargetDifficulty(
             arms, rule="learnability", seed=0
         ),
+        "PassRateBand": lambda: tk.teachers.PassRateBand(arms, seed=0),
         "DoReMi": lambda: tk.teachers.DoReMi(arms, seed=0),
         "SkillIt": lambda: tk.teachers.SkillIt(arms, seed=0),
         "ZeroVarianceFilter(SEC)": lambda: tk.teachers.ZeroVarianceFilter(
@@ -124,6 +125,9 @@ def teachkit_rows(rounds: int, repeats: int) -> dict[str, float]:
     }
     replay: dict[str, Callable[[], tk.teachers.BaseTeacher]] = {
         "PLR, 4,000 levels": lambda: tk.teachers.PLR(levels, score="abs_advantage", seed=0),
+        "PLR, 4,000 levels, default score (auto: pass rates)": lambda: tk.teachers.PLR(
+            levels, seed=0
+        ),
         "PLR, 4,000-level buffer over 1M levels": lambda: tk.teachers.PLR(
             tk.spaces.Discrete(1_000_000), score="abs_advantage", seed=0
         ),
@@ -135,6 +139,8 @@ def teachkit_rows(rounds: int, repeats: int) -> dict[str, float]:
     out: dict[str, float] = {}
     for group, target, table in (("1,000 arms", "<= 1", bandits), ("PLR", "<= 5", replay)):
         for name, make in table.items():
+            if only and not any(o.lower() in name.lower() for o in only):
+                continue
             stream = stream_arms if group == "1,000 arms" else stream_levels
             v = best(repeats, lambda m=make, s=stream: per_decision_teacher(m(), s, rounds))
             report(f"teacher: {name}", v, "µs/decision", target, group=group)
@@ -225,8 +231,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--out", default="benchmarks/results/discrete_speed.json")
+    parser.add_argument(
+        "--only", action="append", help="teachers whose name contains this (repeatable)"
+    )
     args = parser.parse_args()
-    ours = teachkit_rows(args.rounds, args.repeats)
+    ours = teachkit_rows(args.rounds, args.repeats, args.only)
     theirs = syllabus_rows(args.rounds)
     lp, plr = theirs.get("syllabus_lp"), theirs.get("syllabus_plr")
     for key, value in ours.items():

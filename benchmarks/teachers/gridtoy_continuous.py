@@ -24,6 +24,7 @@ TEACHERS = ["Uniform", "ALP-GMM", "RIAC", "Covar-GMM", "ADR", "Oracle"]
 VARIANTS: dict[str, tuple[str, dict[str, Any]]] = {
     "2d": ("2-D", {"dims": 2}),
     "irrelevant": ("2-D + 3 irrelevant dims", {"dims": 2, "irrelevant_dims": 3}),
+    "irrelevant2": ("2-D + 2 irrelevant dims", {"dims": 2, "irrelevant_dims": 2}),
     "unlearnable": ("2-D, 20% unlearnable cells", {"dims": 2, "unlearnable": 0.2}),
 }
 
@@ -33,6 +34,8 @@ def make_teacher(name: str, space: tk.spaces.Box, seed: int, sim: GridToyStudent
         return tk.teachers.Uniform(space, seed=seed)
     if name == "ALP-GMM":
         return tk.teachers.ALPGMM.preset("portelas2019", space, seed=seed)
+    if name == "ALP-GMM (default)":  # the paper's settings plus the success-band prior
+        return tk.teachers.ALPGMM(space, seed=seed)
     if name == "ALP-GMM (TeachMyAgent preset)":
         return tk.teachers.ALPGMM.preset("teachmyagent", space, seed=seed)
     if name == "RIAC":

@@ -77,7 +77,7 @@ def plot_curves(
     if title:
         fig.suptitle(title, fontsize=11)
     fig.tight_layout()
-    fig.savefig(path, dpi=90)
+    fig.savefig(path, dpi=90, bbox_inches="tight")
     plt.close(fig)
     return Path(path)
 
@@ -176,7 +176,7 @@ def plot_curriculum(
             ax.set_yticklabels([labels[k] for k in shown] if i == 0 else [], fontsize=7)
     if image is not None:
         fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.8, label="share of choices")
-    fig.savefig(path, dpi=80)
+    fig.savefig(path, dpi=80, bbox_inches="tight")  # long task labels are never cut
     plt.close(fig)
     return Path(path)
 

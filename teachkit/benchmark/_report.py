@@ -20,7 +20,7 @@ from teachkit.benchmark._io import pandas_module, save_rows
 from teachkit.benchmark._plots import nice_measures, plot_curriculum, plot_curves
 from teachkit.benchmark._run import Row
 from teachkit.benchmark._suite import Suite
-from teachkit.benchmark._summary import SUMMARY_COLUMNS, summarize, to_markdown
+from teachkit.benchmark._summary import SUMMARY_COLUMNS, format_value, summarize, to_markdown
 from teachkit.spaces import Space
 
 _CSS = """
@@ -48,9 +48,13 @@ def _table_html(summary: Sequence[dict[str, Any]], primary: str | None, baseline
             if c is None:
                 tds.append("<td></td>")
                 continue
-            text = f"{c['mean']:.3f}"
+            value, _ = format_value(c)
+            text = html.escape(value)
             if math.isfinite(c["ci_low"]):
                 text += f" <span class=note>[{c['ci_low']:.3f}, {c['ci_high']:.3f}]</span>"
+            k, n = c.get("n_reached", c["n"]), c["n"]
+            if 0 < k < n:
+                text += f" <span class=note>(reached {k}/{n})</span>"
             tds.append(f"<td class=num>{text}</td>")
         if main is not None:
             c = cell.get((t, main))

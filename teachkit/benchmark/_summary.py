@@ -12,8 +12,10 @@ from teachkit.benchmark._run import Row
 
 SUMMARY_COLUMNS = (
     "suite", "simulator", "teacher", "measure", "better", "step", "n", "mean", "std",
-    "ci_low", "ci_high", "win_rate", "n_paired",
+    "ci_low", "ci_high", "win_rate", "n_paired", "n_reached",
 )  # fmt: skip
+NOT_REACHED = "not reached"
+"""How a table shows a measure no seed reached (a NaN value: say, steps to a target never met)."""
 
 
 def t_interval(
@@ -36,12 +38,19 @@ def win_rate(
     teacher: dict[int, float], baseline: dict[int, float], better: str
 ) -> tuple[float, int]:
     """Fraction of the seeds both ran on where ``teacher`` beat ``baseline`` (ties count
-    half), and the number of such seeds; NaN when the direction is unknown."""
+    half), and the number of such seeds; NaN when the direction is unknown. A NaN value is
+    a measure that seed never reached (steps to a target never met): worse than any
+    reached value, and a tie with another NaN."""
     paired = sorted(set(teacher) & set(baseline))
     if not paired or better not in ("higher", "lower"):
         return math.nan, len(paired)
     sign = 1.0 if better == "higher" else -1.0
-    d = np.array([sign * (teacher[s] - baseline[s]) for s in paired])
+    a = np.array([teacher[s] for s in paired])
+    b = np.array([baseline[s] for s in paired])
+    missing_a, missing_b = np.isnan(a), np.isnan(b)
+    with np.errstate(invalid="ignore"):
+        d = np.where(missing_a | missing_b, 0.0, sign * (a - b))
+    d = np.where(missing_a & ~missing_b, -1.0, np.where(missing_b & ~missing_a, 1.0, d))
     return float(((d > 0) + 0.5 * (d == 0)).mean()), len(paired)
 
 
@@ -84,7 +93,8 @@ def summarize(
     out: list[dict[str, Any]] = []
     for (suite, sim, teacher, measure), entry in finals.items():
         values = entry["value"]
-        x = np.array([values[s] for s in sorted(values)])
+        every = np.array([values[s] for s in sorted(values)])
+        x = every[~np.isnan(every)]
         low, high = t_interval(x, confidence)
         base = finals.get((suite, sim, baseline, measure))
         if base is None or teacher == baseline:
@@ -94,9 +104,11 @@ def summarize(
         out.append(
             {
                 "suite": suite, "simulator": sim, "teacher": teacher, "measure": measure,
-                "better": entry["better"], "step": max(entry["step"].values()), "n": len(x),
-                "mean": float(x.mean()), "std": float(x.std(ddof=1)) if len(x) > 1 else math.nan,
+                "better": entry["better"], "step": max(entry["step"].values()), "n": len(every),
+                "mean": float(x.mean()) if len(x) else math.nan,
+                "std": float(x.std(ddof=1)) if len(x) > 1 else math.nan,
                 "ci_low": low, "ci_high": high, "win_rate": rate, "n_paired": paired,
+                "n_reached": len(x),
             }
         )  # fmt: skip
     return out
@@ -104,6 +116,20 @@ def summarize(
 
 def _fmt(x: float, digits: int = 3) -> str:
     return "n/a" if not math.isfinite(x) else f"{x:.{digits}f}"
+
+
+def format_value(entry: dict[str, Any], digits: int = 3) -> tuple[str, str]:
+    """A summary entry as table text: ``(value, note)``. The value is the mean, or "not
+    reached" when no seed has a value; the note is "± half-width" of the interval, plus
+    "(reached k/n)" when only some seeds reached the measure."""
+    n, k = entry["n"], entry.get("n_reached", entry["n"])
+    if k == 0:
+        return NOT_REACHED, ""
+    half = (entry["ci_high"] - entry["ci_low"]) / 2
+    note = "" if not math.isfinite(half) else f"± {_fmt(half, digits)}"
+    if k < n:
+        note = f"{note} (reached {k}/{n})".strip()
+    return _fmt(entry["mean"], digits), note
 
 
 def to_markdown(
@@ -159,10 +185,8 @@ def to_markdown(
                 if c is None:
                     row.append("")
                     continue
-                half = (c["ci_high"] - c["ci_low"]) / 2
-                row.append(
-                    _fmt(c["mean"]) + ("" if not math.isfinite(half) else f" ± {_fmt(half)}")
-                )
+                value, note = format_value(c)
+                row.append(f"{value} {note}".strip())
             if main is not None:
                 c = cell.get((t, main))
                 rate = math.nan if c is None else c["win_rate"]

@@ -156,6 +156,7 @@ def _rename(params: dict[str, Any], table: dict[str, str], where: str) -> dict[s
 class _TMA(TaskTeacher):
     _name = ""
     _table: ClassVar[dict[str, str]] = {}
+    _fixed: ClassVar[dict[str, Any]] = {}  # teachkit settings that make TeachMyAgent's rule
 
     def __init__(
         self,
@@ -166,7 +167,7 @@ class _TMA(TaskTeacher):
         env_reward_ub: float | None = None,
         **params: Any,
     ) -> None:
-        kwargs = _rename(params, self._table, type(self).__name__)
+        kwargs = {**self._fixed, **_rename(params, self._table, type(self).__name__)}
         if "ks" in kwargs:
             kwargs["ks"] = tuple(int(k) for k in kwargs["ks"])
         super().__init__(self._name, _bounds(mins, maxs), seed=seed, **kwargs)
@@ -186,6 +187,7 @@ class ALPGMM(_TMA):
         "alp_buffer_size": "buffer_size",
         "warm_start": "",  # always a fresh fit: the paper's setting
     }
+    _fixed: ClassVar[dict[str, Any]] = {"solved_above": None}  # the paper's rule, no prior
 
 
 class CovarGMM(_TMA):

@@ -36,6 +36,9 @@ PRESETS: dict[str, dict[str, Any]] = {
 }
 
 
+REPORTS = ("groups", "score")
+
+
 def level_names(preset: str, n_levels: int, n_ood: int) -> list[str]:
     total = n_levels + n_ood
     if preset == "dump":  # Knights-and-Knaves puzzles with 3, 4, ... people
@@ -49,6 +52,23 @@ def source_names(preset: str, n_sources: int) -> list[str]:
     if preset == "sec" and n_sources == 3:  # SEC's three reasoning domains
         return ["countdown", "zebra", "arc"]
     return [f"source{s + 1}" for s in range(n_sources)]
+
+
+def _check_offsets(check: Checker, offsets: Any, total: int) -> np.ndarray:
+    """The per-level difficulty offsets as an array (zeros for None); problems go to check."""
+    if offsets is None:
+        return np.zeros(total)
+    try:
+        out = np.asarray(offsets, dtype=np.float64)
+    except (TypeError, ValueError):
+        out = np.zeros(0)
+    if out.shape != (total,) or not np.isfinite(out).all():
+        check.problems.append(
+            f"level_offsets: expected {total} finite numbers (n_levels + n_ood), got "
+            f"{offsets!r}; give one difficulty offset per level, held-out ones included"
+        )
+        return np.zeros(total)
+    return out
 
 
 class CategoryStudent(Simulator, Component):
@@ -82,7 +102,9 @@ class CategoryStudent(Simulator, Component):
     ``N(0, drift^2)`` per category (non-stationary difficulty).
 
     Events, one per prompt: ``rewards`` (G binary), ``advantages``
-    ``(r - rbar) / (std + 1e-6)``, ``reward = rbar``, ``success = rbar >= 0.5``.
+    ``(r - rbar) / (std + 1e-6)``, ``reward = rbar``, ``success = rbar >= 0.5``; with
+    ``report="score"`` only ``score = rbar`` (a trainer that logs each prompt's pass rate
+    and nothing else: outcome-only events).
 
     Measures (means over models): ``test_accuracy`` (primary), the expected accuracy on
     a test mix with every category, held-out ones included, weighted equally;
@@ -123,6 +145,10 @@ class CategoryStudent(Simulator, Component):
         forgetting: per-step pull back to the initial logits.
         drift: per-step random-walk scale of every logit.
         target: the ``test_accuracy`` that ``steps_to_target`` waits for.
+        level_offsets: extra difficulty (logits) of each level, ``n_levels + n_ood``
+            numbers (None: 0): with them difficulty need not rise with the level, so a
+            teacher cannot assume the listed order is the order to teach in.
+        report: ``"groups"`` (rollout rewards and advantages) or ``"score"`` (pass rate only).
 
     Example:
         >>> import teachkit as tk
@@ -185,6 +211,8 @@ class CategoryStudent(Simulator, Component):
         forgetting: float = 0.0,
         drift: float = 0.0,
         target: float = 0.5,
+        level_offsets: tuple[float, ...] | None = None,
+        report: str = "groups",
     ) -> None:
         check = Checker("CategoryStudent")
         check.integer("n_learners", n_learners)
@@ -219,6 +247,9 @@ class CategoryStudent(Simulator, Component):
         check.number("forgetting", forgetting, 0.0, 1.0)
         check.number("drift", drift, 0.0, 10.0)
         check.number("target", target, 0.0, 1.0)
+        check.choice("report", report, REPORTS)
+        total_levels = int(cfg["n_levels"]) + n_ood if isinstance(cfg["n_levels"], int) else 0
+        offsets = _check_offsets(check, level_offsets, total_levels)
         check.done()
         super().__init__(n_learners, seed=seed)
         self.preset = preset
@@ -241,6 +272,8 @@ class CategoryStudent(Simulator, Component):
         self.forgetting = forgetting
         self.drift = drift
         self.target = target
+        self.level_offsets = level_offsets
+        self.report = report
 
         self._cfg = cfg
         k, o, n_src = int(cfg["n_levels"]), n_ood, n_sources
@@ -270,6 +303,7 @@ class CategoryStudent(Simulator, Component):
         rng = np.random.default_rng(seed)
         p0 = float(cfg["initial_accuracy"])
         base_logit = np.log(p0 / (1.0 - p0)) - float(cfg["level_gap"]) * level - source_gap * source
+        base_logit = base_logit - offsets[level]
         self._c0 = base_logit[None, :] + rng.normal(0.0, learner_spread, (self.n_learners, 1))
         self._c = self._c0.copy()
         self._steps = 0
@@ -330,12 +364,15 @@ class CategoryStudent(Simulator, Component):
             self._target_at[np.flatnonzero(todo)[reached]] = self._steps
         self._version += 1
         flat_mean = mean.ravel()
-        outcomes = OutcomeBatch(
-            reward=flat_mean,
-            success=(flat_mean >= 0.5).astype(np.float64),
-            rewards=rewards.reshape(n * b, big_g),
-            advantages=adv.reshape(n * b, big_g),
-        )
+        if self.report == "score":
+            outcomes = OutcomeBatch(score=flat_mean)
+        else:
+            outcomes = OutcomeBatch(
+                reward=flat_mean,
+                success=(flat_mean >= 0.5).astype(np.float64),
+                rewards=rewards.reshape(n * b, big_g),
+                advantages=adv.reshape(n * b, big_g),
+            )
         return EventBatch.build(
             learner_ids=self._ids_rep,
             tasks=tasks.ravel().copy(),

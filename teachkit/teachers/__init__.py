@@ -27,6 +27,7 @@ from teachkit.teachers.machine import (
     DataEnvTeacher,
     DifficultyPredictor,
     DoReMi,
+    PassRateBand,
     RobustPLR,
     SkillIt,
     TargetDifficulty,

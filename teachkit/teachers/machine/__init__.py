@@ -1,5 +1,5 @@
 """Teachers for machine learners on discrete tasks: learning-progress bandits (TSCL, SEC,
-DUMP), difficulty targeting (TargetDifficulty), replay (PLR), data mixing (DoReMi,
+DUMP), difficulty targeting (TargetDifficulty, PassRateBand), replay (PLR), data mixing (DoReMi,
 Skill-It), LLM post-training curricula (AdaRFT, VCRL, E2H, DifficultyPredictor) and a
 data-generation loop (DataEnvTeacher). ``_signals`` holds what they share: outcome signals, softmax and fast draws."""
 
@@ -9,6 +9,7 @@ from teachkit.teachers.machine._difficulty_predictor import DifficultyPredictor
 from teachkit.teachers.machine._doremi import DoReMi
 from teachkit.teachers.machine._dump import DUMP
 from teachkit.teachers.machine._e2h import E2H
+from teachkit.teachers.machine._pass_rate_band import PassRateBand
 from teachkit.teachers.machine._plr import PLR, RobustPLR
 from teachkit.teachers.machine._sec import SEC
 from teachkit.teachers.machine._skill_it import SkillIt
@@ -27,6 +28,7 @@ __all__ = [
     "DataEnvTeacher",
     "DifficultyPredictor",
     "DoReMi",
+    "PassRateBand",
     "RobustPLR",
     "SkillIt",
     "TargetDifficulty",

@@ -38,7 +38,9 @@ class SEC(BaseTeacher):
         alpha: the TD(0) learning rate (0.5 in the paper).
         temperature: the Boltzmann temperature (lower is greedier). Mean absolute
             advantages lie between 0 and about 1, so 1.0 hardly separates categories;
-            0.2 did best on the CategoryStudent suites (see BENCHMARKS.md).
+            0.2 did best on the CategoryStudent suites (see BENCHMARKS.md). On the
+            LLM-like zoo (issue 13) ``alpha=0.8, temperature=0.1`` tied these defaults on
+            the tuning part and lost to Uniform on one held-out member, so they stay.
         decay_unsampled: also decay the value of categories absent from a step,
             ``Q(c) <- (1 - alpha) * Q(c)`` (as if their reward were 0), which the reference
             behaviour does; the paper's rule updates only sampled categories (default).

@@ -195,8 +195,50 @@ def test_robust_plr_reports_replays() -> None:
 
 def test_plr_needs_advantages_unless_learnability() -> None:
     with pytest.raises(ValidationError, match="group rewards or advantages"):
-        PLR(FIVE).tell(batch([0], score=[1.0]))
+        PLR(FIVE, score="positive_value_loss").tell(batch([0], score=[1.0]))
     PLR(FIVE, score="learnability").tell(batch([0], score=[1.0]))
+    auto = PLR(FIVE)
+    auto.tell(batch([0], score=[1.0]))  # outcome only: a pass-rate score
+    assert auto.score_rule() == "recent_learnability"
+    with pytest.raises(ValidationError, match="did you mean 'rank'"):
+        PLR(FIVE, prioritization="rnak")
+
+
+def test_plr_auto_reads_advantages_when_the_outcomes_carry_them() -> None:
+    critic = [batch(b.tasks.tolist(), advantages=b.group_advantages()) for b in GROUPS]
+    auto, explicit = PLR(FIVE, seed=2), PLR(FIVE, score="positive_value_loss", seed=2)
+    assert auto.score_rule() is None
+    assert play(auto, critic, 4) == play(explicit, critic, 4)
+    assert auto.score_rule() == "positive_value_loss"
+    pass_rates = PLR(FIVE, seed=2)
+    pass_rates.tell(GROUPS[0])  # group rewards in [0, 1]: pass rates
+    assert pass_rates.score_rule() == "recent_learnability"
+    unbounded = PLR(FIVE, seed=2)
+    unbounded.tell(batch([0], rewards=[[-2.0, 3.0]]))
+    assert unbounded.score_rule() == "positive_value_loss"
+    # the pick is made once: outcome-only events later are an error, as for the explicit score
+    with pytest.raises(ValidationError, match="group rewards or advantages"):
+        auto.tell(batch([0], score=[1.0]))
+    again = PLR(FIVE, seed=2)
+    again.load_state_dict(auto.state_dict())
+    assert again.score_rule() == "positive_value_loss"
+    assert again.ask_encoded("a", 6).tolist() == auto.ask_encoded("a", 6).tolist()
+
+
+def test_plr_recent_learnability_decays_the_counts_by_hand() -> None:
+    teacher = PLR(FIVE, score="recent_learnability", decay=0.5, buffer_size=5, seed=0)
+    teacher.tell(batch([0, 0, 1], score=[1.0, 0.0, 1.0]))
+    # level 0: w = 0.5 * 1 + 0 = 0.5, t = 0.5 + 1 = 1.5 -> p = 1/3; level 1: p = 1
+    teacher.tell(batch([0], score=[1.0]))
+    # level 0: w = 0.25 + 1 = 1.25, t = 0.75 + 1 = 1.75 -> p = 5/7
+    levels, scores = teacher.buffer()
+    by_level = dict(zip(levels.tolist(), scores.tolist()))
+    assert by_level[0] == pytest.approx(5 / 7 * 2 / 7)
+    assert by_level[1] == pytest.approx(0.0)
+    one_by_one = PLR(FIVE, score="recent_learnability", decay=0.5, buffer_size=5, seed=0)
+    for task, score in [(0, 1.0), (0, 0.0), (1, 1.0), (0, 1.0)]:
+        one_by_one.tell(batch([task], score=[score]))
+    assert dict(zip(*[x.tolist() for x in one_by_one.buffer()]))[0] == pytest.approx(10 / 49)
     with pytest.raises(ValidationError, match="did you mean 'rank'"):
         PLR(FIVE, prioritization="rnak")
 
@@ -253,7 +295,7 @@ def test_skill_it_graph_from_prerequisites_and_skills() -> None:
 
 # -- zero-variance filter -------------------------------------------------------------------------
 def test_zero_variance_filter_drops_constant_groups() -> None:
-    inner = SEC(FIVE, seed=0)
+    inner = SEC(FIVE, alpha=0.5, temperature=0.2, seed=0)  # the golden values below
     teacher = ZeroVarianceFilter(FIVE, teacher=inner, tell_filtered=True, seed=4)
     assert play(teacher, GROUPS, 4) == [3, 1, 0, 0, 2, 2, 2, 2, 4, 4, 0, 4]
     assert teacher.keep(GROUPS[0]).tolist() == [True, False, True, False]
