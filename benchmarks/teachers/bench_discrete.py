@@ -20,6 +20,7 @@ import argparse
 import json
 import platform
 import time
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -198,6 +199,14 @@ def syllabus_rows(rounds: int) -> dict[str, float]:
         num_processes=BATCH,
         task_sampler_kwargs_dict={"strategy": "value_l1"},
     )
+    # Syllabus 0.7's TaskSampler.sample sends fresh levels to an evaluator once every level
+    # has been seen, even without robust_plr, where it never sets one ("'TaskSampler' object
+    # has no attribute 'evaluator'"). A stand-in that discards those levels keeps the
+    # sampler's own decision path, which is what is timed here.
+    sampler = plr._task_sampler
+    if getattr(sampler, "evaluator", None) is None:
+        sink = types.SimpleNamespace(send_task=lambda level: None)
+        sampler.evaluator = types.SimpleNamespace(eval_curriculum=sink)
 
     def plr_round(r: int) -> float:
         t = time.perf_counter()
