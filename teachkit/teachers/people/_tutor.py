@@ -381,6 +381,21 @@ class Tutor(PeopleTeacher):
         for i, lid in enumerate(batch.learner_ids.tolist()):
             last = self._last.setdefault(lid, np.full(g.n_items, np.nan))
             last[int(batch.tasks[i])] = batch.time[i]
+        if self.cold_start > 0 or self.max_attempts is not None:
+            self._count(batch)
+        for lid, mine in batch.by_learner():
+            after = self._mastery(self._model, lid)
+            touched = g.q[mine.tasks].any(axis=0)
+            prog = self._progress.setdefault(lid, np.zeros(g.n_skills))
+            delta = np.abs(after - before[lid]) / max(len(mine), 1)
+            prog[touched] = 0.7 * prog[touched] + 0.3 * delta[touched]
+            learned = self._learned.setdefault(lid, np.zeros(g.n_skills, dtype=bool))
+            learned |= after >= self.mastered
+
+    def _count(self, batch: EventBatch) -> None:
+        """Cold-start evidence: the class's answers per skill, each learner's streaks and
+        answers per skill."""
+        g = self._graph
         ok = np.where(np.isnan(batch.success), batch.signal() >= 0.5, batch.success > 0)
         for lid, item, right in zip(batch.learner_ids.tolist(), batch.tasks.tolist(), ok):
             book = self._books.get(lid)
@@ -394,11 +409,3 @@ class Tutor(PeopleTeacher):
                 book[1, sk[book[0, sk] >= self.streak]] = 0  # relearn: attempts start over
                 book[0, sk] = 0
             book[1, sk] += 1
-        for lid, mine in batch.by_learner():
-            after = self._mastery(self._model, lid)
-            touched = g.q[mine.tasks].any(axis=0)
-            prog = self._progress.setdefault(lid, np.zeros(g.n_skills))
-            delta = np.abs(after - before[lid]) / max(len(mine), 1)
-            prog[touched] = 0.7 * prog[touched] + 0.3 * delta[touched]
-            learned = self._learned.setdefault(lid, np.zeros(g.n_skills, dtype=bool))
-            learned |= after >= self.mastered
