@@ -15,7 +15,8 @@ teachkit 0.1.0 differs from today in three ways that reach the database:
 class is imported here) so that a curriculum stored by 0.1.0 loads and makes exactly the
 choices it would have made. Both return current data unchanged, except that a ``Tutor``
 stored before it had the ``value`` hyperparameter (issue 13) gets ``value="progress"``,
-the value function it was made with.
+the value function it was made with, and one stored before it had ``cold_start`` gets
+``cold_start=0.0`` (the model's value alone, as it was made).
 """
 
 from __future__ import annotations
@@ -46,14 +47,18 @@ _TUTOR = "teachkit.teachers:Tutor"
 
 def _pin_tutor_value(config: Any) -> Any:
     """A Tutor stored before it had ``value`` (issue 13) keeps the value function it was
-    made with, ``value="progress"``, in itself and in any component nested in it."""
+    made with, ``value="progress"``, and one stored before ``cold_start`` keeps
+    ``cold_start=0.0``, in itself and in any component nested in it."""
     if not isinstance(config, Mapping) or "params" not in config:
         return config
     params = dict(config["params"])
     for name, sub in _nested(params).items():
         params[name] = {"__component__": _pin_tutor_value(sub)}
-    if public_path(str(config.get("class"))) == _TUTOR and "value" not in params:
-        params["value"] = "progress"
+    if public_path(str(config.get("class"))) == _TUTOR:
+        if "value" not in params:
+            params["value"] = "progress"
+        if "cold_start" not in params:
+            params["cold_start"] = 0.0
     return {**config, "params": params}
 
 

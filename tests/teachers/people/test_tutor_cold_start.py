@@ -87,3 +87,19 @@ def test_cold_start_state_round_trips() -> None:
 def test_tutor_rejects_bad_cold_start_options(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         T.Tutor(arithmetic(), **kwargs)  # type: ignore[arg-type]
+
+
+def test_a_tutor_stored_before_cold_start_existed_keeps_the_model_value() -> None:
+    from teachkit._legacy import upgrade_config
+
+    config = T.Tutor(arithmetic(), seed=0).to_config()
+    del config["params"]["cold_start"]
+    wrapped = T.PerLearner(arithmetic(), teacher=T.Tutor(arithmetic(), seed=0)).to_config()
+    del wrapped["params"]["teacher"]["__component__"]["params"]["cold_start"]
+    assert upgrade_config(config)["params"]["cold_start"] == 0.0
+    inner = upgrade_config(wrapped)["params"]["teacher"]["__component__"]
+    assert inner["params"]["cold_start"] == 0.0
+    current = T.Tutor(arithmetic(), cold_start=5.0, seed=0).to_config()
+    assert upgrade_config(current) == current
+    stored = T.Tutor.from_config(upgrade_config(config))
+    assert isinstance(stored, T.Tutor) and stored.cold_start == 0.0
