@@ -302,7 +302,7 @@ class Tutor(PeopleTeacher):
                 out: np.ndarray = (ready * (1.0 - m) * rate - m * forget) * sens
                 return out
 
-            plain = change(mastery)
+            plain = model = change(mastery)
             if self.cold_start > 0:
                 # until the class has given a skill enough answers to trust the model,
                 # blend toward the cold-start rule (as ColdStartMastery): a skill is worth
@@ -313,7 +313,7 @@ class Tutor(PeopleTeacher):
                 cold = self._open(learner_id) * ready * rate * sens
                 plain = trust * plain + (1.0 - trust) * cold
             learn_gain = needed * (plain + self.progress_weight * ready * progress)
-            review_gain = np.maximum(change(held) - plain, 0.0)
+            review_gain = np.maximum(change(held) - model, 0.0)
         else:
             rate = np.full(g.n_skills, self.learn)
             if isinstance(self._model, BKT):

@@ -18,10 +18,11 @@ def _flat() -> tk.spaces.Discrete:
     return tk.spaces.Discrete(["a", "b", "c"])
 
 
-def test_cold_start_off_is_the_default_tutor() -> None:
-    plain = play(T.Tutor(arithmetic(), seed=3), 30)
+def test_cold_start_off_is_the_model_alone() -> None:
+    plain = play(T.Tutor(arithmetic(), cold_start=0.0, seed=3), 30)
     off = play(T.Tutor(arithmetic(), cold_start=0.0, streak=3, seed=3), 30)
     assert off == plain
+    assert play(T.Tutor(arithmetic(), cold_start=20.0, seed=3), 30) != plain
 
 
 def test_cold_start_closes_a_skill_after_a_streak_and_reopens_it_on_a_miss() -> None:
@@ -40,7 +41,7 @@ def test_cold_start_closes_a_skill_after_a_streak_and_reopens_it_on_a_miss() -> 
 def test_cold_start_trust_grows_with_the_class_answers() -> None:
     space = _flat()
     blend = T.Tutor(space, cold_start=10.0, seed=0)
-    model = T.Tutor(space, seed=0)
+    model = T.Tutor(space, cold_start=0.0, seed=0)
     for k in range(40):  # the class answers "a" (always right) 40 times
         for t in (blend, model):
             tell(t, f"s{k}", 0, True, T0 + k)
@@ -56,13 +57,19 @@ def test_cold_start_trust_grows_with_the_class_answers() -> None:
 
 
 def test_max_attempts_caps_the_new_material_of_one_skill() -> None:
-    tutor = T.Tutor(_flat(), max_attempts=3, seed=0)
+    tutor = T.Tutor(_flat(), cold_start=0.0, max_attempts=3, seed=0)
     for k in range(3):
         tell(tutor, "ana", 1, False, T0 + 60 * k)
     new, _ = tutor.gains("ana")
     assert new[1] == 0.0 and new[0] > 0 and new[2] > 0
     assert "b" not in {tutor.ask("ana")[0] for _ in range(5)}
     assert tutor.gains("bo")[0][1] > 0  # per learner
+    # with the blend, the cap closes the cold-start part only
+    blend = T.Tutor(_flat(), cold_start=1e9, max_attempts=3, seed=0)
+    for k in range(3):
+        tell(blend, "ana", 1, False, T0 + 60 * k)
+    new, _ = blend.gains("ana")
+    assert new[1] < 1e-6 * new[0]
 
 
 def test_cold_start_state_round_trips() -> None:
