@@ -64,6 +64,15 @@ class Tutor(PeopleTeacher):
     ``learner_model=fitted.seeded(refit=200)``; a model with ``refit=None`` keeps its
     parameters fixed.
 
+    Cold start (``cold_start``): a BKT refitted from a handful of answers, or not yet
+    refitted at all (a class of one gives fewer answers than the first refit needs), says
+    little about a skill; until the class has answered a skill ``cold_start`` times its
+    new-material value leans on the rule of :class:`ColdStartMastery` instead: worth
+    the model's ``rho learn`` times the sensitivity while the learner has fewer than
+    ``streak`` right answers in a row on it, nothing after. The two are weighted like the
+    refit's shrinkage, ``n / (n + cold_start)`` for the model with ``n`` the class's
+    answers on the skill; reviews are valued by the model alone.
+
     Ties go at random, and items given recently are slightly less preferred, to vary
     practice. :meth:`gains` shows both parts, :meth:`plan` the plan.
 
@@ -140,7 +149,7 @@ class Tutor(PeopleTeacher):
         learn: float = 0.1,
         memory_level: str = "skills",
         value: str = "posttest",
-        cold_start: float = 0.0,
+        cold_start: float = 10.0,
         streak: int = 2,
         max_attempts: int | None = None,
         seed: int | None = None,
