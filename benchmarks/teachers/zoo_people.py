@@ -18,6 +18,8 @@ higher), per kind medians, and whether the Tutor is below MasteryLearning in a k
 Teachers are registered names, optionally with parameters in brackets, or
 one of the Tutor variants of ``VARIANTS`` (``tutor_fixed``: a Tutor whose BKT keeps
 the default parameters, no population learning). The ``tune`` split chooses defaults; ``heldout`` is for the final report only.
+``--seeds-factor N`` runs N times the seeds (to choose with less noise) and ``--out``
+writes the results elsewhere (sweeps should not overwrite the report's files).
 Writes ``benchmarks/results/zoo_people_<split>.json``.
 """
 
