@@ -45,8 +45,9 @@ ADDED_PARAMS: dict[str, dict[str, Any]] = {
     # issue 13: ALP-GMM's success-band prior, on by default since; off in older configs
     "teachkit.teachers:ALPGMM": {"solved_above": None},
     # issue 13: the Tutor's value of a practice is the expected delayed post-test gain since;
-    # a Tutor stored before keeps the progress value it was made with
-    "teachkit.teachers:Tutor": {"value": "progress"},
+    # a Tutor stored before keeps the progress value it was made with; one stored before
+    # the cold-start blend keeps the model's value alone
+    "teachkit.teachers:Tutor": {"value": "progress", "cold_start": 0.0},
 }
 """Class path -> hyperparameters added later whose default changes behaviour, with the value
 that keeps the behaviour of a config stored before they existed. Stored configs hold every

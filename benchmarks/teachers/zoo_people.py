@@ -18,6 +18,8 @@ higher), per kind medians, and whether the Tutor is below MasteryLearning in a k
 Teachers are registered names, optionally with parameters in brackets, or
 one of the Tutor variants of ``VARIANTS`` (``tutor_fixed``: a Tutor whose BKT keeps
 the default parameters, no population learning). The ``tune`` split chooses defaults; ``heldout`` is for the final report only.
+``--seeds-factor N`` runs N times the seeds (to choose with less noise) and ``--out``
+writes the results elsewhere (sweeps should not overwrite the report's files).
 Writes ``benchmarks/results/zoo_people_<split>.json``.
 """
 
@@ -95,11 +97,13 @@ def spec(text: str) -> TeacherSpec:
     return TeacherSpec(name, params, label=text)
 
 
-def seeds_for(n_learners: int) -> int:
-    return int(min(12, max(1, math.ceil(40 / n_learners))))
+def seeds_for(n_learners: int, factor: int = 1) -> int:
+    return factor * int(min(12, max(1, math.ceil(40 / n_learners))))
 
 
-def member_result(member: zoo.ZooMember, teachers: list[TeacherSpec]) -> dict[str, Any]:
+def member_result(
+    member: zoo.ZooMember, teachers: list[TeacherSpec], factor: int = 1
+) -> dict[str, Any]:
     cls = simulator_class(member.simulator)
 
     def factory(seed: int) -> Any:
@@ -107,7 +111,7 @@ def member_result(member: zoo.ZooMember, teachers: list[TeacherSpec]) -> dict[st
 
     specs = [TeacherSpec("uniform"), TeacherSpec("oracle"), *teachers]
     finals: dict[str, list[float]] = {}
-    for row in run((factory, specs), seeds=seeds_for(member.n_learners), steps=member.steps,
+    for row in run((factory, specs), seeds=seeds_for(member.n_learners, factor), steps=member.steps,
                    eval_every=member.steps):  # fmt: skip
         final = row["kind"] == "measure" and row["step"] == member.steps
         if final and row["measure"] == member.measure:
@@ -119,7 +123,7 @@ def member_result(member: zoo.ZooMember, teachers: list[TeacherSpec]) -> dict[st
         "kind": member.kind,
         "n_learners": member.n_learners,
         "n_skills": member.params["n_skills"],
-        "seeds": seeds_for(member.n_learners),
+        "seeds": seeds_for(member.n_learners, factor),
         "uniform": u,
         "oracle": o,
         "means": mean,
@@ -159,6 +163,10 @@ def main() -> None:
     parser.add_argument("--split", choices=zoo.SPLITS, default="heldout")
     parser.add_argument("--teachers", default=DEFAULT)
     parser.add_argument("--members", type=int, default=None, help="first N members only")
+    parser.add_argument(
+        "--seeds-factor", type=int, default=1, help="run N times the seeds (less noise)"
+    )
+    parser.add_argument("--out", default=None, help="results file (default: by split)")
     args = parser.parse_args()
     teachers = [spec(t) for t in args.teachers.split(",")]
     labels = [t.label for t in teachers]
@@ -166,7 +174,7 @@ def main() -> None:
     results = []
     start = time.perf_counter()
     for m in members:
-        r = member_result(m, teachers)
+        r = member_result(m, teachers, args.seeds_factor)
         results.append(r)
         shares = " ".join(f"{k}={v:.2f}" for k, v in r["share"].items())
         print(f"{m.name} n={m.n_learners} oracle-uniform={r['oracle'] - r['uniform']:.3f} "
@@ -179,10 +187,10 @@ def main() -> None:
         ]
         print("kinds where Tutor is below MasteryLearning:", below or "none")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    out = RESULTS / f"zoo_people_{args.split}.json"
+    out = Path(args.out).resolve() if args.out else RESULTS / f"zoo_people_{args.split}.json"
     out.write_text(json.dumps({"split": args.split, "members": results, "summary": summ,
                                "seconds": time.perf_counter() - start}, indent=1))  # fmt: skip
-    print(f"wrote {out.relative_to(ROOT)} in {time.perf_counter() - start:.0f}s")
+    print(f"wrote {out} in {time.perf_counter() - start:.0f}s")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,15 @@ class Tutor(PeopleTeacher):
     ``learner_model=fitted.seeded(refit=200)``; a model with ``refit=None`` keeps its
     parameters fixed.
 
+    Cold start (``cold_start``): a BKT refitted from a handful of answers, or not yet
+    refitted at all (a class of one gives fewer answers than the first refit needs), says
+    little about a skill; until the class has answered a skill ``cold_start`` times its
+    new-material value leans on the rule of :class:`ColdStartMastery` instead: worth
+    the model's ``rho learn`` times the sensitivity while the learner has fewer than
+    ``streak`` right answers in a row on it, nothing after. The two are weighted like the
+    refit's shrinkage, ``n / (n + cold_start)`` for the model with ``n`` the class's
+    answers on the skill; reviews are valued by the model alone.
+
     Ties go at random, and items given recently are slightly less preferred, to vary
     practice. :meth:`gains` shows both parts, :meth:`plan` the plan.
 
@@ -89,6 +98,18 @@ class Tutor(PeopleTeacher):
             ``"progress"``: the value function before issue 13, ``(1 - m) learn`` plus
             progress for new material and ``m (1 - R)`` for due reviews (what curricula
             stored earlier keep).
+        cold_start: answers of the class on a skill at which the post-test value of new
+            material and the cold-start rule weigh the same: the skill's new-material
+            value is ``w * model + (1 - w) * cold`` with ``w = n / (n + cold_start)``,
+            ``n`` the answers on the skill the Tutor was told (every learner), and
+            ``cold`` the model's ``rho learn`` times the sensitivity while the learner
+            has fewer than ``streak`` right answers in a row on the skill (and fewer than
+            ``max_attempts`` answers), 0 after (the rule of :class:`ColdStartMastery`;
+            a wrong answer opens it again). 0 (the default): the model alone.
+        streak: right answers in a row that close a skill for the cold-start rule.
+        max_attempts: a learner's answers on one skill after which the cold-start rule
+            closes it; with ``cold_start=0``, after which the skill gives no new-material
+            value (a cap on attempts, as :class:`ColdStartMastery`'s). None: no cap.
         seed: seeds tie-breaking.
 
     Example:
@@ -128,10 +149,16 @@ class Tutor(PeopleTeacher):
         learn: float = 0.1,
         memory_level: str = "skills",
         value: str = "posttest",
+        cold_start: float = 10.0,
+        streak: int = 2,
+        max_attempts: int | None = None,
         seed: int | None = None,
     ) -> None:
         super().__init__(space, seed=seed)
         self.value = value
+        self.cold_start = cold_start
+        self.streak = streak
+        self.max_attempts = max_attempts
         self.memory_level = memory_level
         self.goals = goals
         self.learner_model = learner_model
@@ -149,6 +176,15 @@ class Tutor(PeopleTeacher):
         v = progress_weight
         if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v < float("inf"):
             problems.append(f"progress_weight: expected a finite number >= 0, got {v!r}")
+        v = cold_start
+        if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v < float("inf"):
+            problems.append(f"cold_start: expected a finite number >= 0 (answers), got {v!r}")
+        for name in ("streak", "max_attempts"):
+            v = getattr(self, name)
+            if name == "max_attempts" and v is None:
+                continue
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                problems.append(f"{name}: expected a whole number >= 1, got {v!r}")
         if problems:
             raise ValidationError("Tutor", problems)
         self._goals = goal_indices(self.discrete, goals, "Tutor")
@@ -168,6 +204,9 @@ class Tutor(PeopleTeacher):
         self._progress: dict[str, np.ndarray] = {}  # per skill: moving |Δ mastery|
         self._last: dict[str, np.ndarray] = {}  # per item: time last practised (NaN never)
         self._given: dict[str, np.ndarray] = {}  # per item: the learner's step when last given
+        # cold-start evidence: per learner, per skill [right answers in a row, answers]
+        self._books: dict[str, np.ndarray] = {}
+        self._class_answers = np.zeros(self._graph.n_skills)  # per skill, whole class
 
     _derived = ("_graph", "_goals")
 
@@ -272,9 +311,18 @@ class Tutor(PeopleTeacher):
                 out: np.ndarray = (ready * (1.0 - m) * rate - m * forget) * sens
                 return out
 
-            plain = change(mastery)
+            plain = model = change(mastery)
+            if self.cold_start > 0:
+                # until the class has given a skill enough answers to trust the model,
+                # blend toward the cold-start rule (as ColdStartMastery): a skill is worth
+                # practising until `streak` right answers in a row (or `max_attempts`),
+                # at the model's own rate; weight n / (n + cold_start), n the class's
+                # answers on the skill (the shrinkage of the refit)
+                trust = self._class_answers / (self._class_answers + self.cold_start)
+                cold = self._open(learner_id) * ready * rate * sens
+                plain = trust * plain + (1.0 - trust) * cold
             learn_gain = needed * (plain + self.progress_weight * ready * progress)
-            review_gain = np.maximum(change(held) - plain, 0.0)
+            review_gain = np.maximum(change(held) - model, 0.0)
         else:
             rate = np.full(g.n_skills, self.learn)
             if isinstance(self._model, BKT):
@@ -283,6 +331,8 @@ class Tutor(PeopleTeacher):
             learned = self._learned.get(learner_id, np.zeros(g.n_skills, dtype=bool))
             due = learned & np.isfinite(recall) & (recall < self.retention)
             review_gain = np.where(due, mastery * (1.0 - np.nan_to_num(recall, nan=1.0)), 0.0)
+        if self.max_attempts is not None and self.cold_start == 0:
+            learn_gain = learn_gain * self._open(learner_id)
         q = g.q.astype(np.float64)
         share = q.sum(axis=0) / q.sum(axis=0).mean()  # a skill's weight in the post-test
         p = self._predict(self._model, learner_id, np.arange(g.n_items))
@@ -293,6 +343,17 @@ class Tutor(PeopleTeacher):
         item_ready = np.minimum(1.0, min_known(mastery, g.item_req_outside_pad) / self.mastered)
         new = (q @ (learn_gain * share)) * pitch * item_ready
         return new, q @ (review_gain * share)
+
+    def _open(self, learner_id: str) -> np.ndarray:
+        """Per skill: 1 while the cold-start rule still teaches it to the learner (fewer
+        than ``streak`` right answers in a row, fewer than ``max_attempts`` answers)."""
+        book = self._books.get(learner_id)
+        if book is None:
+            return np.ones(self._graph.n_skills)
+        open_ = book[0] < self.streak
+        if self.max_attempts is not None:
+            open_ &= book[1] < self.max_attempts
+        return open_.astype(np.float64)
 
     def due_reviews(self, learner_id: str) -> list[str]:
         """Skills learned earlier whose recall has fallen below ``retention``."""
@@ -329,6 +390,8 @@ class Tutor(PeopleTeacher):
         for i, lid in enumerate(batch.learner_ids.tolist()):
             last = self._last.setdefault(lid, np.full(g.n_items, np.nan))
             last[int(batch.tasks[i])] = batch.time[i]
+        if self.cold_start > 0 or self.max_attempts is not None:
+            self._count(batch)
         for lid, mine in batch.by_learner():
             after = self._mastery(self._model, lid)
             touched = g.q[mine.tasks].any(axis=0)
@@ -337,3 +400,21 @@ class Tutor(PeopleTeacher):
             prog[touched] = 0.7 * prog[touched] + 0.3 * delta[touched]
             learned = self._learned.setdefault(lid, np.zeros(g.n_skills, dtype=bool))
             learned |= after >= self.mastered
+
+    def _count(self, batch: EventBatch) -> None:
+        """Cold-start evidence: the class's answers per skill, each learner's streaks and
+        answers per skill."""
+        g = self._graph
+        ok = np.where(np.isnan(batch.success), batch.signal() >= 0.5, batch.success > 0)
+        for lid, item, right in zip(batch.learner_ids.tolist(), batch.tasks.tolist(), ok):
+            book = self._books.get(lid)
+            if book is None:
+                book = self._books[lid] = np.zeros((2, g.n_skills), dtype=np.int64)
+            sk = g.skills_of[int(item)]
+            self._class_answers[sk] += 1.0
+            if right:
+                book[0, sk] += 1
+            else:
+                book[1, sk[book[0, sk] >= self.streak]] = 0  # relearn: attempts start over
+                book[0, sk] = 0
+            book[1, sk] += 1

@@ -46,6 +46,10 @@ GOLDEN = {
     ),
     "tutor": (
         lambda s: T.Tutor(s, seed=0),
+        "count count count word count word word word sub sub sub sub div div div div",
+    ),
+    "tutor_model_only": (  # the default before cold_start (what stored Tutors keep)
+        lambda s: T.Tutor(s, cold_start=0.0, seed=0),
         "count count count word word word count word sub sub sub sub div div div div",
     ),
     "cyclical": (
