@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias
 
+import numpy as np
+
 from teachkit._validation import check_number, did_you_mean, is_real
 from teachkit.errors import ValidationError
 
@@ -101,7 +103,7 @@ class Outcome:
             reward = check_number(problems, "reward", self.reward)
         success = self.success
         if success is not None and not isinstance(success, bool):
-            if type(success).__name__ == "bool_" or (is_real(success) and success in (0, 1)):
+            if isinstance(success, np.bool_) or (is_real(success) and success in (0, 1)):
                 success = bool(success)
             else:
                 problems.append(f"success: expected True, False or None, got {success!r}")

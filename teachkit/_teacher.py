@@ -11,7 +11,11 @@ import numpy as np
 from teachkit._batch import EventBatch
 from teachkit._component import Component
 from teachkit._records import Event, Task
-from teachkit._validation import check_learner_id, check_positive_int, check_seed
+from teachkit._validation import (
+    check_batch_size,
+    check_learner_id,
+    check_seed,
+)
 from teachkit.errors import ValidationError
 from teachkit.spaces import Box, Discrete, Space
 
@@ -85,7 +89,7 @@ class BaseTeacher(Component):
     def ask_encoded(self, learner_id: str, n: int = 1) -> np.ndarray:
         """Propose ``n`` tasks as an encoded array (the fast path curricula use)."""
         check_learner_id(learner_id)
-        n = check_positive_int("n", n)
+        n = check_batch_size(n)
         out = self.space.check_encoded(self._ask(learner_id, n), n)
         retired = getattr(self.space, "retired_mask", None)
         if retired is not None and retired[out].any():

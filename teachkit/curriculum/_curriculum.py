@@ -9,7 +9,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -19,7 +19,14 @@ from teachkit._legacy import upgrade_config, upgrade_state
 from teachkit._records import Assignment, Event, Outcome, Task
 from teachkit._teacher import BaseTeacher
 from teachkit._time import from_timestamp, utcnow
-from teachkit._validation import check_learner_id, check_positive_int, preview
+from teachkit._validation import (
+    MAX_BATCH,
+    check_batch_size,
+    check_learner_id,
+    check_positive_int,
+    preview,
+    short_repr,
+)
 from teachkit._version import __version__
 from teachkit.curriculum._assignments import AssignmentBatch
 from teachkit.curriculum._bank import change_space, task_names
@@ -90,6 +97,10 @@ class Curriculum:
         >>> cur.tell(a, tk.Outcome(score=1.0)).outcome.score
         1.0
     """
+
+    MAX_BATCH: ClassVar[int] = MAX_BATCH
+    """The most tasks one :meth:`ask_many` or :meth:`peek` hands out (100,000): a bound on
+    the memory one call can claim; ask in several calls for more."""
 
     def __init__(
         self,
@@ -275,9 +286,10 @@ class Curriculum:
         return assignment
 
     def ask_many(self, learner_id: str, n: int) -> AssignmentBatch:
-        """Hand ``learner_id`` ``n`` tasks at once (one op; the fast path for machines)."""
+        """Hand ``learner_id`` ``n`` tasks at once (one op; the fast path for machines);
+        ``n`` is at most :attr:`MAX_BATCH`."""
         check_learner_id(learner_id)
-        n = check_positive_int("n", n)
+        n = check_batch_size(n)
         now_dt = self._now()
         now = now_dt.timestamp()
         expires = None if self._lease is None else now + self._lease
@@ -514,6 +526,11 @@ class Curriculum:
                     )
                 ids.append(t.id)
             elif isinstance(t, int | np.integer) and not isinstance(t, bool):
+                if not 0 <= t <= _MAX_ID:  # ids are stored as 64-bit integers
+                    problems.append(
+                        f"[{i}]: expected an assignment id in [0, 2**63 - 1], got {short_repr(t)}"
+                    )
+                    continue
                 ids.append(int(t))
             else:
                 problems.append(f"[{i}]: expected an Assignment or its integer id, got {t!r}")
@@ -685,7 +702,7 @@ class Curriculum:
         the teacher.
         """
         check_learner_id(learner_id)
-        n = check_positive_int("n", n)
+        n = check_batch_size(n)
         with self._lock:
             self.refresh()
             twin = copy.deepcopy(self._teacher)
@@ -833,6 +850,9 @@ class Curriculum:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_MAX_ID = 2**63 - 1
 
 
 def _check_name(name: Any) -> None:

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from teachkit._batch import EventBatch, OutcomeBatch
-from teachkit._validation import check_positive_int, is_real
+from teachkit._validation import check_positive_int, check_seed, is_real
 from teachkit.errors import ValidationError
 from teachkit.simulators._base import Simulator
 from teachkit.simulators._class_incremental_oracle import ClassIncrementalOracle
@@ -122,8 +122,10 @@ class ClassIncrementalStudent(Simulator):
     ) -> None:
         n_learners = check_positive_int("n_learners", n_learners)
         problems = []
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-            problems.append(f"seed: expected an integer or None, got {seed!r}")
+        try:
+            check_seed("ClassIncrementalStudent", seed)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
         if dataset not in DATASETS:
             problems.append(f"dataset: expected one of {list(DATASETS)}, got {dataset!r}")
         if model not in MODELS:

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from teachkit._batch import EventBatch
-from teachkit._validation import check_positive_int, is_real
+from teachkit._validation import check_positive_int, check_seed, is_real
 from teachkit.errors import ValidationError
 from teachkit.simulators._base import Simulator
 from teachkit.simulators._grid_oracle import GridToyOracle
@@ -113,8 +113,7 @@ class GridToyStudent(Simulator):
         self.cells = check_positive_int("cells", cells)
         self.irrelevant_dims = check_positive_int("irrelevant_dims", irrelevant_dims, minimum=0)
         self.tasks_per_step = check_positive_int("tasks_per_step", tasks_per_step)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-            raise ValidationError(where, [f"seed: expected an integer or None, got {seed!r}"])
+        check_seed(where, seed)
         links = self.cells**self.dims * (2**self.dims - 1)
         if links > 16_000_000:
             raise ValidationError(

@@ -11,7 +11,12 @@ import numpy as np
 from teachkit._validation import did_you_mean, preview
 from teachkit.errors import ValidationError
 from teachkit.spaces._base import Space
-from teachkit.spaces._graph import ancestors, normalize_prerequisites, topological_order
+from teachkit.spaces._graph import (
+    ancestors,
+    check_shape,
+    normalize_prerequisites,
+    topological_order,
+)
 
 
 class _CountNames(Sequence[str]):
@@ -101,6 +106,8 @@ class Discrete(Space):
             raise ValidationError(
                 subject, [f"prerequisite_level: expected 'tasks' or 'skills', got {level!r}"]
             )
+        if prerequisites is not None:
+            check_shape(prerequisites, kind="task", subject=subject)
         if prerequisites and level is None:
             names = {
                 n
@@ -118,8 +125,6 @@ class Discrete(Space):
             self._prereqs = normalize_prerequisites(
                 prerequisites, list(nodes), kind=level[:-1] if level else "task", subject=subject
             )
-        elif prerequisites is not None and not isinstance(prerequisites, Mapping):
-            normalize_prerequisites(prerequisites, [], kind="task", subject=subject)
         self._retired, self.retired_mask = self._check_retired(subject, retired)
 
     def _check_retired(

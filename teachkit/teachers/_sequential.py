@@ -90,7 +90,7 @@ class Sequential(BaseTeacher):
             return None
         position = np.full(self.space.n, -1, dtype=np.int64)
         for i, task in enumerate(self._points.tolist()):
-            position[task] = i  # as before: a task listed twice maps to its last place
+            position[task] = i  # each task once (checked in _stage_points)
         return position
 
     def _stage_points(self) -> np.ndarray:
@@ -99,14 +99,33 @@ class Sequential(BaseTeacher):
             names = space.task_order() if self.order is None else list(self.order)
             if not names:
                 raise ValidationError("Sequential", ["order: expected at least one task, got none"])
-            return space.encode(names)
+            points = space.encode(names)
+            self._check_distinct(points, [repr(n) for n in names])
+            return points
         assert isinstance(space, Box)
         if self.order is None:
             frac = np.linspace(0.0, 1.0, self.stages)[:, None]
             return space.low + frac * (space.high - space.low)
         if not len(self.order):
             raise ValidationError("Sequential", ["order: expected at least one point, got none"])
-        return space.encode([tuple(p) for p in self.order])
+        points = space.encode([tuple(p) for p in self.order])
+        self._check_distinct(points, [repr(tuple(p)) for p in points.tolist()])
+        return points
+
+    @staticmethod
+    def _check_distinct(points: np.ndarray, shown: list[str]) -> None:
+        """A stage listed twice could never be passed: its outcomes count for the other one."""
+        _, first, counts = np.unique(points, axis=0, return_index=True, return_counts=True)
+        repeated = [shown[i] for i in sorted(first[counts > 1])]
+        if repeated:
+            raise ValidationError(
+                "Sequential",
+                [
+                    f"order: expected each stage once, got {', '.join(repeated[:5])} more than "
+                    "once; a learner would never leave a repeated stage. To practise a task "
+                    "again later, use a teacher with review (e.g. SpacedReview) or Rehearsal"
+                ],
+            )
 
     def stage_of(self, learner_id: str) -> int:
         """The stage (position in the order) a learner is on."""

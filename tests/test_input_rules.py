@@ -1,0 +1,165 @@
+"""The input rules of issue 12, defect 7: each once, the same everywhere it applies.
+
+One coercion rule for numbers (Outcome and OutcomeBatch agree value for value), one seed
+check, one maximum batch, assignment ids in the range storage holds, prerequisites as a
+mapping, and a Sequential order that names each stage once.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pytest
+
+import teachkit as tk
+from teachkit import Outcome, OutcomeBatch
+from teachkit._validation import MAX_BATCH
+from teachkit.errors import ValidationError
+
+# (value, accepted as a score?) under the one rule
+SCORES: list[tuple[Any, bool]] = [
+    (0.5, True),
+    (1, True),
+    (0, True),
+    (np.float32(0.25), True),
+    (np.int64(1), True),
+    (Fraction(1, 2), True),
+    (np.array(0.5), True),
+    ("0.5", False),
+    (b"1", False),
+    (True, False),
+    (False, False),
+    (np.True_, False),
+    (None, False),
+    (1 + 0j, False),
+    (float("nan"), False),
+    (float("inf"), False),
+    (1.5, False),
+    (-0.1, False),
+    (2**70, False),
+    (10**400, False),
+    ([0.5], False),
+]
+
+
+def accepted(make: Any) -> bool:
+    try:
+        make()
+    except ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(("value", "ok"), SCORES, ids=[repr(v)[:20] for v, _ in SCORES])
+def test_outcome_and_outcome_batch_share_one_rule_for_scores(value: Any, ok: bool) -> None:
+    if value is None:  # Outcome(score=None) means "no score"; in a column it is a bad value
+        assert not accepted(lambda: OutcomeBatch(score=[value]))
+        return
+    assert accepted(lambda: Outcome(score=value)) is ok
+    assert accepted(lambda: OutcomeBatch(score=[value])) is ok
+    assert accepted(lambda: OutcomeBatch(score=[0.5, value])) is ok  # mixed with numbers
+    assert accepted(lambda: OutcomeBatch(score=np.array([value], dtype=object))) is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [(True, True), (False, True), (np.True_, True), (1, True), (0.0, True), (0.5, False),
+     ("1", False), ("True", False), (2, False)],
+)  # fmt: skip
+def test_success_follows_the_same_rule(value: Any, ok: bool) -> None:
+    assert accepted(lambda: Outcome(success=value)) is ok
+    assert accepted(lambda: OutcomeBatch(success=[value])) is ok
+
+
+def test_batch_errors_say_what_to_do() -> None:
+    with pytest.raises(ValidationError) as info:
+        OutcomeBatch(score=["0.5", "1"])
+    assert info.value.problems == [
+        "score: expected numbers, got text at rows 0, 1; convert text with float() where it is read"
+    ]
+    with pytest.raises(ValidationError) as info:
+        OutcomeBatch(score=[True, False])
+    assert info.value.problems == [
+        "score: expected numbers, got booleans at rows 0, 1; pass booleans as success="
+    ]
+    with pytest.raises(ValidationError, match=r"rewards: expected numbers, got booleans at rows 1"):
+        OutcomeBatch(rewards=[[0.5, 1.0], [0.5, True]])
+    with pytest.raises(ValidationError) as info:
+        OutcomeBatch(score=["x"])  # the bad column, not also "no column given"
+    assert len(info.value.problems) == 1
+    with pytest.raises(
+        ValidationError, match=r"reward: expected a number, got 1000.*\(401 characters\)"
+    ):
+        Outcome(reward=10**400)
+
+
+@pytest.mark.parametrize("seed", [-1, -(2**70), 1.5, "0", True, np.float64(3)])
+def test_one_seed_check(seed: Any) -> None:
+    space = tk.spaces.Discrete(3)
+    message = "seed: expected an integer >= 0 or None"
+    for make in (
+        lambda: tk.teachers.Uniform(space, seed=seed),
+        lambda: tk.teachers.Sequential(space, seed=seed),
+        lambda: tk.learners.Elo(seed=seed),
+        lambda: tk.simulators.SkillGraphStudent(2, seed=seed),
+        lambda: tk.simulators.GridToyStudent(2, seed=seed),
+    ):
+        with pytest.raises(ValidationError, match=message):
+            make()
+    tk.teachers.Uniform(space, seed=np.int64(7))
+    tk.teachers.Uniform(space, seed=2**70)  # numpy seeds any integer >= 0
+
+
+def test_maximum_batch() -> None:
+    cur = tk.Curriculum(tk.teachers.Uniform(tk.spaces.Discrete(3), seed=0))
+    assert tk.Curriculum.MAX_BATCH == MAX_BATCH == 100_000
+    for call in (
+        lambda: cur.ask_many("a", 10**9),
+        lambda: cur.peek("a", MAX_BATCH + 1),
+        lambda: tk.teachers.Uniform(tk.spaces.Discrete(3)).ask("a", 10**9),
+    ):
+        with pytest.raises(ValidationError, match=r"n: expected an integer in \[1, 100_000\]"):
+            call()
+    assert cur.ops == 0
+    assert len(cur.ask_many("a", MAX_BATCH)) == MAX_BATCH
+
+
+@pytest.mark.parametrize("bad", [2**70, 2**63, -1, -(2**70), np.uint64(2**64 - 1)])
+def test_assignment_ids_out_of_range(bad: Any) -> None:
+    cur = tk.Curriculum(tk.teachers.Uniform(tk.spaces.Discrete(3), seed=0))
+    cur.ask("a")
+    with pytest.raises(ValidationError, match=r"expected an assignment id in \[0, 2\*\*63 - 1\]"):
+        cur.tell(bad, Outcome(score=1.0))
+    with pytest.raises(ValidationError, match=r"expected an assignment id in \[0, 2\*\*63 - 1\]"):
+        cur.tell_many([bad], [Outcome(score=1.0)])
+    assert cur.ops == 1
+
+
+def test_prerequisites_must_be_a_mapping() -> None:
+    with pytest.raises(ValidationError) as info:
+        tk.spaces.Discrete(["a", "b"], prerequisites=[("a", "b")])  # type: ignore[arg-type]
+    assert info.value.problems == [
+        "prerequisites: expected a mapping {task: [task, ...]} (each task to the tasks that "
+        "come before it), got list; for pairs, write {'b': ['a']} if 'a' comes before 'b'"
+    ]
+    for bad in ({"b": 5}, {1: ["a"]}, {"b": [None]}, "ab"):
+        with pytest.raises(ValidationError, match="prerequisites: expected"):
+            tk.spaces.Discrete(["a", "b"], prerequisites=bad)  # type: ignore[arg-type]
+    assert tk.spaces.Discrete(["a", "b"], prerequisites={"b": "a"}).prerequisites == {"b": ("a",)}
+
+
+def test_sequential_order_names_each_stage_once() -> None:
+    space = tk.spaces.Discrete(["a", "b", "c"])
+    with pytest.raises(ValidationError, match="order: expected each stage once, got 'a' more"):
+        tk.teachers.Sequential(space, order=["a", "a", "b"])
+    box = tk.spaces.Box([0, 0], [1, 1])
+    with pytest.raises(ValidationError, match=r"got \(0.5, 0.5\) more than once"):
+        tk.teachers.Sequential(box, order=[(0.5, 0.5), (1, 1), (0.5, 0.5)])
+    # a distinct order still advances past every stage
+    teacher = tk.teachers.Sequential(space, order=["c", "a"], threshold=0.5, window=1)
+    assert teacher.ask("x") == ["c"]
+    cur = tk.Curriculum(teacher)
+    cur.tell(cur.ask("x"), Outcome(score=1.0))
+    assert cur.ask("x").task == "a"
