@@ -112,8 +112,22 @@ class Component:
             raise ValidationError(
                 "component config", [f"expected a mapping, got {type(config).__name__}"]
             )
+        raw = config.get("params", {})
+        if not isinstance(raw, Mapping) or not all(isinstance(k, str) for k in raw):
+            raise ValidationError(
+                "component config",
+                [f"params: expected a mapping of parameter names to values, got {raw!r:.80}"],
+            )
         cls = _resolve_class(config.get("class"), allow)
-        params = {k: _decode_param(v, allow) for k, v in dict(config.get("params", {})).items()}
+        if issubclass(cls, Component):
+            known = cls._param_names()
+            unknown = [k for k in raw if k not in known]
+            if unknown:
+                raise ValidationError(
+                    f"{cls.__name__} config",
+                    [f"unknown hyperparameter {k!r}{did_you_mean(k, known)}" for k in unknown],
+                )
+        params = {k: _decode_param(v, allow) for k, v in raw.items()}
         return cls(**params)
 
     # -- learned state ----------------------------------------------------------------------
@@ -187,15 +201,19 @@ def _encode_param(value: Any, where: str) -> Any:
         return {"__component__": value.to_config()}
     if isinstance(value, Space):
         return {"__space__": value.to_dict()}
+    # a hyperparameter is user input: what cannot be stored is a ValidationError
     if callable(value) and not isinstance(value, type):
-        raise TypeError(
-            f"{where} is a function, which a stored curriculum cannot rebuild; "
-            "pass data (numbers, names, lists) or a component instead"
+        raise ValidationError(
+            where,
+            [
+                "is a function, which a stored curriculum cannot rebuild; "
+                "pass data (numbers, names, lists) or a component instead"
+            ],
         )
     try:
         return _codec.encode(value, where)
     except TypeError as exc:
-        raise TypeError(f"hyperparameter {exc}") from None
+        raise ValidationError("hyperparameter", [str(exc)]) from None
 
 
 def _decode_param(value: Any, allow: Iterable[str] | None) -> Any:

@@ -40,7 +40,11 @@ def _check_time(problems: list[str], name: str, value: Any) -> datetime | None:
 def _check_vector(problems: list[str], name: str, value: Any) -> tuple[float, ...] | None:
     if value is None:
         return None
-    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+    if (
+        isinstance(value, str | bytes)
+        or not hasattr(value, "__iter__")
+        or getattr(value, "ndim", 1) == 0
+    ):
         problems.append(f"{name}: expected a list of numbers, got {value!r}")
         return None
     items = list(value)

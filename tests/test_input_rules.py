@@ -163,3 +163,83 @@ def test_sequential_order_names_each_stage_once() -> None:
     cur = tk.Curriculum(teacher)
     cur.tell(cur.ask("x"), Outcome(score=1.0))
     assert cur.ask("x").task == "a"
+
+
+def _curriculum() -> tk.Curriculum:
+    return tk.Curriculum(tk.teachers.Uniform(tk.spaces.Discrete(3), seed=0))
+
+
+FOUND_BY_FUZZING: list[tuple[str, Any, str]] = [
+    ("space type not a string", lambda: tk.spaces.Space.from_dict({"type": {"a": 1}}),
+     "expected 'type' to be one of"),
+    ("box without low", lambda: tk.spaces.Space.from_dict({"type": "box", "high": [1.0]}),
+     "Box.from_dict: missing keys ['low']"),
+    ("box names not a list", lambda: tk.spaces.Box([0], [1], names=float("nan")),
+     "names: expected a list of names, got float"),
+    ("box names unhashable", lambda: tk.spaces.Box([0, 0], [1, 1], names=[[1], {2}]),
+     "names: expected unique non-empty strings"),
+    ("box dim huge", lambda: tk.spaces.Box(0, 1, dim=2**40), "dim: expected an integer in [1, 10_000]"),
+    ("huge count with prerequisites", lambda: tk.spaces.Discrete(2**53, prerequisites={"1": ["0"]}),
+     "skills, prerequisites and retired tasks need the task names"),
+    ("count past 2**62", lambda: tk.spaces.Discrete(2**70), "expected at most 2**62 tasks"),
+    ("order of a huge count", lambda: tk.spaces.Discrete(2**40).task_order(),
+     "an order of all 1_099_511_627_776 tasks would spell out every name"),
+    ("skills not a list", lambda: tk.spaces.Discrete(["a", "b"], skills=[1, 2]),
+     "skills of 'a': expected a skill name or a list of them, got 1"),
+    ("prerequisite_level an array", lambda: tk.spaces.Discrete(["a"], prerequisite_level=np.array([])),
+     "prerequisite_level: expected 'tasks' or 'skills'"),
+    ("tasks a 0-d array", lambda: tk.spaces.Discrete(np.array(0.5)), "tasks: expected a list of names"),
+    ("config params not a mapping",
+     lambda: tk.teachers.Uniform.from_config({"class": "teachkit.teachers:Uniform", "params": range(3)}),
+     "params: expected a mapping of parameter names to values"),
+    ("config with another class's params",
+     lambda: tk.teachers.Uniform.from_config(
+         {"class": "teachkit.teachers:Uniform", "params": {"space": None, "fit_rate": 1}}),
+     "unknown hyperparameter 'fit_rate'"),
+    ("hyperparameter that cannot be stored",
+     lambda: tk.teachers.TargetDifficulty(tk.spaces.Discrete(2), decay=Fraction(1, 2)).to_config(),
+     "cannot serialize TargetDifficulty.decay"),
+    ("tell_many of a number", lambda: _curriculum().tell_many(10), "items: expected a list"),
+    ("tell_many of a 0-d array", lambda: _curriculum().tell_many(np.array(0.5)), "items: expected a list"),
+    ("advantages a 0-d array", lambda: Outcome(reward=1.0, advantages=np.array(0.5)),
+     "advantages: expected a list of numbers"),
+    ("sequential order not a list", lambda: tk.teachers.Sequential(tk.spaces.Box([0], [1]), order=float("inf")),
+     "order: expected a list of stages, got float"),
+    ("sequential stages huge", lambda: tk.teachers.Sequential(tk.spaces.Box([0], [1]), stages=2**64),
+     "stages: expected an integer in [1, 100_000]"),
+    ("tscl window huge", lambda: tk.teachers.TSCL(tk.spaces.Discrete(3), window=2**40),
+     "window: expected an integer in [1, 1_000_000]"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [f[1:] for f in FOUND_BY_FUZZING],
+    ids=[f[0] for f in FOUND_BY_FUZZING],
+)
+def test_found_by_fuzzing(build: Any, message: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert message in str(info.value)
+
+
+def test_a_teacher_too_large_for_memory_says_so() -> None:
+    class PerTask(tk.teachers.Uniform):
+        """Holds a value per task; here the allocation fails as it would for a huge space."""
+
+        def __init__(self, space: Any, *, seed: int | None = None) -> None:
+            super().__init__(space, seed=seed)
+            raise MemoryError
+
+    with pytest.raises(ValidationError, match=r"PerTask: its state for this space \(3 tasks\)"):
+        PerTask(tk.spaces.Discrete(3))
+
+    class Broken(tk.teachers.Uniform):
+        """A ValueError that is not about memory stays what it is."""
+
+        def __init__(self, space: Any, *, seed: int | None = None) -> None:
+            super().__init__(space, seed=seed)
+            raise ValueError("a real bug")
+
+    with pytest.raises(ValueError, match="a real bug"):
+        Broken(tk.spaces.Discrete(3))

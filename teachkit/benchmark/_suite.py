@@ -222,10 +222,11 @@ class Suite:
             known = {t.label: t for t in self.teachers}
             changes["teachers"] = tuple(known.get(t) or TeacherSpec(t) for t in teachers)
         if seeds is not None:
-            changes["seeds"] = tuple(range(seeds)) if isinstance(seeds, int) else tuple(seeds)
+            changes["seeds"] = _seed_tuple(seeds)
         if steps is not None:
             changes["steps"] = steps
-            changes["eval_every"] = min(self.eval_every, steps)
+            if _is_int(steps):  # else check() reports it
+                changes["eval_every"] = min(self.eval_every, steps)
         suite = self.replace(**changes)
         suite.check()
         return suite
@@ -264,6 +265,23 @@ class Suite:
 
 def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
+
+
+MAX_SEEDS = 10_000
+"""The most paired seeds a suite may ask for by number."""
+
+
+def _seed_tuple(seeds: Any) -> tuple[Any, ...]:
+    """Seeds given as a number (``range``) or as a list, for :meth:`Suite.with_overrides`."""
+    if _is_int(seeds):
+        if not 1 <= seeds <= MAX_SEEDS:
+            raise ValidationError(
+                "seeds", [f"expected a number of seeds in [1, {MAX_SEEDS:_}], got {seeds!r}"]
+            )
+        return tuple(range(seeds))
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Sequence | set | frozenset):
+        raise ValidationError("seeds", [f"expected a number or a list of seeds, got {seeds!r}"])
+    return tuple(seeds)
 
 
 def _unknown_keys(
@@ -424,15 +442,19 @@ def _parse(
 
     seeds = data.get("seeds", ())
     if _is_int(seeds):
-        if seeds < 1:
+        if not 1 <= seeds <= MAX_SEEDS:
             problems.append(
-                f"seeds: expected a number of seeds >= 1 or a list of seeds, got {seeds!r}"
+                f"seeds: expected a number of seeds in [1, {MAX_SEEDS:_}] or a list of seeds, "
+                f"got {seeds!r}"
             )
-        seeds = tuple(range(max(seeds, 0)))
+        seeds = tuple(range(min(max(seeds, 0), MAX_SEEDS)))
     elif isinstance(seeds, list):
         seeds = tuple(seeds)
     else:
-        problems.append(f"seeds: expected a number of seeds >= 1 or a list of seeds, got {seeds!r}")
+        problems.append(
+            f"seeds: expected a number of seeds in [1, {MAX_SEEDS:_}] or a list of seeds, "
+            f"got {seeds!r}"
+        )
         seeds = ()
     steps = data.get("steps", 1)
     eval_every = data.get("eval_every", max(1, steps // 10) if _is_int(steps) else 1)

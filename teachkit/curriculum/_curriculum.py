@@ -395,7 +395,7 @@ class Curriculum:
         before anything is written: one bad item rejects all of them.
         """
         if outcomes is None:
-            pairs: list[Any] = list(items)
+            pairs: list[Any] = _listed(items, "items")
             bad = [i for i, p in enumerate(pairs) if not (isinstance(p, tuple) and len(p) == 2)]
             if bad:
                 raise ValidationError(
@@ -408,13 +408,14 @@ class Curriculum:
             targets: Any = [p[0] for p in pairs]
             outs: Any = [p[1] for p in pairs]
         else:
-            targets, outs = items, outcomes
+            targets = items if isinstance(items, AssignmentBatch) else _listed(items, "assignments")
+            outs = outcomes
         ids = self._ids(targets, "tell_many")
         known = (
             targets if isinstance(targets, AssignmentBatch) and targets._texts is not None else None
         )
         if not isinstance(outs, OutcomeBatch):
-            outs = list(outs)
+            outs = _listed(outs, "outcomes")
             bad = [i for i, o in enumerate(outs) if not isinstance(o, Outcome)]
             if bad:
                 raise ValidationError(
@@ -853,6 +854,20 @@ class Curriculum:
 
 
 _MAX_ID = 2**63 - 1
+
+
+def _listed(items: Any, what: str) -> list[Any]:
+    """``list(items)`` for tell_many's arguments, or a ValidationError naming them."""
+    problem = [
+        f"{what}: expected a list (or an AssignmentBatch / OutcomeBatch), got "
+        f"{type(items).__name__}"
+    ]
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise ValidationError("tell_many", problem)
+    try:
+        return list(items)
+    except TypeError:  # a 0-d array is Iterable but cannot be iterated
+        raise ValidationError("tell_many", problem) from None
 
 
 def _check_name(name: Any) -> None:

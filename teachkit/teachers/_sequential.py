@@ -67,12 +67,16 @@ class Sequential(BaseTeacher):
         self.stages = stages
         self.spread = spread
         check_positive_int("window", window)
-        check_positive_int("stages", stages)
+        check_positive_int("stages", stages, maximum=100_000)
         if min_attempts is not None:
             check_positive_int("min_attempts", min_attempts)
         problems = []
         if not isinstance(threshold, int | float) or not np.isfinite(threshold):
             problems.append(f"threshold: expected a finite number, got {threshold!r}")
+        if order is not None and (
+            isinstance(order, str | bytes) or not isinstance(order, Sequence | np.ndarray)
+        ):
+            problems.append(f"order: expected a list of stages, got {type(order).__name__}")
         if not isinstance(spread, int | float) or not 0 <= spread <= 1:
             problems.append(f"spread: expected a fraction in [0, 1], got {spread!r}")
         if problems:
@@ -108,7 +112,9 @@ class Sequential(BaseTeacher):
             return space.low + frac * (space.high - space.low)
         if not len(self.order):
             raise ValidationError("Sequential", ["order: expected at least one point, got none"])
-        points = space.encode([tuple(p) for p in self.order])
+        points = space.encode(
+            [tuple(p) if isinstance(p, Sequence | np.ndarray) else p for p in self.order]
+        )
         self._check_distinct(points, [repr(tuple(p)) for p in points.tolist()])
         return points
 

@@ -140,7 +140,11 @@ BAD = [
         replace("params = { threshold = 0.9 }", "params = 0.9"),
         "teachers[1].params: expected a table of keyword arguments, got 0.9",
     ),
-    ("seeds zero", replace("seeds = 3", "seeds = 0"), "seeds: expected a number of seeds >= 1"),
+    (
+        "seeds zero",
+        replace("seeds = 3", "seeds = 0"),
+        "seeds: expected a number of seeds in [1, 10_000]",
+    ),
     (
         "seeds negative list",
         replace("seeds = 3", "seeds = [1, -2]"),
@@ -150,7 +154,7 @@ BAD = [
     (
         "seeds type",
         replace("seeds = 3", 'seeds = "3"'),
-        "seeds: expected a number of seeds >= 1 or a list",
+        "seeds: expected a number of seeds in [1, 10_000] or a list",
     ),
     (
         "steps type",

@@ -202,3 +202,19 @@ def test_bench_keeps_results_inside_bench_results(
     capsys.readouterr()
     assert (work / "bench-results" / "outside" / "results.csv").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["work"]
+
+
+def test_a_suite_cannot_ask_for_unbounded_seeds(tmp_path: Path) -> None:
+    path = tmp_path / "many.toml"
+    path.write_text(suite_text().replace("seeds = 1", "seeds = 9999999999999999999"))
+    with pytest.raises(
+        ValidationError, match=r"seeds: expected a number of seeds in \[1, 10_000\]"
+    ):
+        load_suite(path)
+    path.write_text(suite_text())
+    with pytest.raises(
+        ValidationError, match=r"seeds: expected a number of seeds in \[1, 10_000\]"
+    ):
+        load_suite(path).with_overrides(seeds=10**9)
+    with pytest.raises(ValidationError, match="steps: expected an integer >= 1"):
+        load_suite(path).with_overrides(steps="2")  # type: ignore[arg-type]

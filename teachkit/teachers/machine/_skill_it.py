@@ -67,7 +67,7 @@ class SkillIt(BaseTeacher):
         self.step_size = step_size
         self.window = window
         check_params("SkillIt", [("step_size", step_size, 0.0, None)])
-        check_positive_int("window", window)
+        check_positive_int("window", window, maximum=1_000_000)
         self._a = self._graph(space, graph)
         # Skill graphs are sparse; a dense matrix-vector product over 1,000 skills would
         # cost milliseconds per round.
