@@ -170,13 +170,17 @@ OP = st.one_of(
         st.lists(st.integers(0, 12), max_size=5),
         st.one_of(
             st.lists(OUTCOME, max_size=5),
-            st.builds(lambda s: tk.OutcomeBatch(score=np.clip(s, 0, 1)),
-                      st.lists(st.floats(0, 1), max_size=5)),  # fmt: skip
+            st.builds(
+                lambda s: tk.OutcomeBatch(score=np.clip(s, 0, 1)),
+                st.lists(st.floats(0, 1), max_size=5),
+            ),
             ANY,
         ),
     ),
-    st.tuples(st.just("tell_many_pairs"), st.lists(st.tuples(st.integers(0, 12), OUTCOME), max_size=4)),
-)  # fmt: skip
+    st.tuples(
+        st.just("tell_many_pairs"), st.lists(st.tuples(st.integers(0, 12), OUTCOME), max_size=4)
+    ),
+)
 
 
 def run_ops(cur: tk.Curriculum, ops: list[tuple[Any, ...]]) -> None:
