@@ -3,7 +3,8 @@
 Configs and space descriptions are what a stored curriculum, an HTTP request or a file
 from elsewhere hands to :meth:`Component.from_config` and :meth:`Space.from_dict`. With
 ``allow=()`` (nothing but registered classes), each must fail with a TeachkitError that
-names the problem, and none may import a module or call code.
+names the problem, and none may import a module or call code (the space cases allow only
+the test generators' module, so that their options are checked too).
 """
 
 from __future__ import annotations
