@@ -243,3 +243,24 @@ def test_a_teacher_too_large_for_memory_says_so() -> None:
 
     with pytest.raises(ValueError, match="a real bug"):
         Broken(tk.spaces.Discrete(3))
+
+
+def test_more_found_by_fuzzing() -> None:
+    space = tk.spaces.Discrete(["a", "b"])
+    cur = tk.Curriculum(tk.teachers.Uniform(space, seed=0), snapshot_every=np.int64(3))
+    assert cur.ops == 0  # a numpy integer is stored as a plain int
+    a = cur.ask("x")
+    for bad in (np.array([True, False]), "yes", None):
+        with pytest.raises(ValidationError, match="skip_if_finished: expected True or False"):
+            cur.tell(a, Outcome(score=1.0), skip_if_finished=bad)
+        with pytest.raises(ValidationError, match="skip_if_finished: expected True or False"):
+            cur.tell_many([a], [Outcome(score=1.0)], skip_if_finished=bad)
+    assert cur.ops == 1
+    with pytest.raises(ValidationError, match="criterion: expected 'aic' or 'bic'"):
+        tk.teachers.ALPGMM(tk.spaces.Box([0], [1]), criterion=np.array(["aic", "bic"]))
+    with pytest.raises(ValidationError, match="threshold: expected a number, got 'x'"):
+        tk.teachers.Sequential(space, threshold="x")
+    with pytest.raises(ValidationError, match="order: expected a list of stages, got ndarray"):
+        tk.teachers.Sequential(space, order=np.array(0.5))
+    with pytest.raises(ValidationError, match="TargetDifficulty"):
+        tk.teachers.TargetDifficulty(space, features=[[2**1100], [1]])

@@ -299,7 +299,7 @@ def _unknown_params(
 ) -> None:
     try:
         sig = inspect.signature(cls)
-    except (TypeError, ValueError):  # pragma: no cover - builtins without signatures
+    except (TypeError, ValueError, OverflowError):  # pragma: no cover - builtins without signatures
         return
     if any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
         return

@@ -123,7 +123,7 @@ class Curriculum:
             teacher = teacher.copy()  # type: ignore[attr-defined]
         _check_name(name)
         _check_lease(lease)
-        check_positive_int("snapshot_every", snapshot_every)
+        snapshot_every = check_positive_int("snapshot_every", snapshot_every)
         store = get_storage(storage)
         config = {
             "teacher": teacher.to_config(),
@@ -330,6 +330,7 @@ class Curriculum:
         With a ``request_id``, telling again with the same id returns the first Event
         instead of raising (a retry whose first try did get through).
         """
+        _check_flag("tell", "skip_if_finished", skip_if_finished)
         if not isinstance(outcome, Outcome):
             raise ValidationError(
                 "tell",
@@ -394,6 +395,7 @@ class Curriculum:
         columnar :class:`~teachkit.OutcomeBatch` (fastest). The whole batch is checked
         before anything is written: one bad item rejects all of them.
         """
+        _check_flag("tell_many", "skip_if_finished", skip_if_finished)
         if outcomes is None:
             pairs: list[Any] = _listed(items, "items")
             bad = [i for i, p in enumerate(pairs) if not (isinstance(p, tuple) and len(p) == 2)]
@@ -854,6 +856,11 @@ class Curriculum:
 
 
 _MAX_ID = 2**63 - 1
+
+
+def _check_flag(where: str, name: str, value: Any) -> None:
+    if not isinstance(value, bool | np.bool_):
+        raise ValidationError(where, [f"{name}: expected True or False, got {short_repr(value)}"])
 
 
 def _listed(items: Any, what: str) -> list[Any]:

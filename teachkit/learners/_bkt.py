@@ -82,7 +82,7 @@ class BKT(BaseLearnerModel):
         seed: int | None = None,
     ) -> None:
         check_positive_int("restarts", restarts)
-        if engine not in ("auto", "numpy", "numba"):
+        if not isinstance(engine, str) or engine not in ("auto", "numpy", "numba"):
             raise ValidationError(
                 "BKT", [f"engine: expected 'auto', 'numpy' or 'numba', got {engine!r}"]
             )

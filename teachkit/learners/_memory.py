@@ -70,7 +70,7 @@ class MemoryModel(BaseLearnerModel):
         max_iter: int = 200,
         seed: int | None = None,
     ) -> None:
-        if grades not in ("binary", "four"):
+        if not isinstance(grades, str) or grades not in ("binary", "four"):
             raise ValidationError(
                 "MemoryModel", [f"grades: expected 'binary' or 'four', got {grades!r}"]
             )

@@ -224,7 +224,7 @@ class GridToyStudent(Simulator):
         dim = self._space.dim
         try:
             arr = np.asarray(tasks, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(
                 where,
                 [

@@ -138,7 +138,7 @@ class Box(Space):
     def contains(self, task: Any) -> bool:
         try:
             x = np.asarray(task, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return False
         return (
             x.shape == (self.dim,)

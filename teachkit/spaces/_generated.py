@@ -288,7 +288,7 @@ class Generated(Space):
         where = f"{type(self._generator).__name__}.encode"
         try:
             v = np.asarray(self._generator.encode(params), dtype=np.float64)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise ValidationError(
                 where, [f"expected a vector of numbers, got an error: {exc}"]
             ) from exc

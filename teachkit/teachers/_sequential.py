@@ -9,7 +9,7 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_positive_int
+from teachkit._validation import check_number, check_positive_int
 from teachkit.errors import ValidationError
 from teachkit.spaces import Box, Discrete, Space
 
@@ -70,11 +70,12 @@ class Sequential(BaseTeacher):
         check_positive_int("stages", stages, maximum=100_000)
         if min_attempts is not None:
             check_positive_int("min_attempts", min_attempts)
-        problems = []
-        if not isinstance(threshold, int | float) or not np.isfinite(threshold):
-            problems.append(f"threshold: expected a finite number, got {threshold!r}")
+        problems: list[str] = []
+        check_number(problems, "threshold", threshold)
         if order is not None and (
-            isinstance(order, str | bytes) or not isinstance(order, Sequence | np.ndarray)
+            isinstance(order, str | bytes)
+            or not isinstance(order, Sequence | np.ndarray)
+            or getattr(order, "ndim", 1) == 0
         ):
             problems.append(f"order: expected a list of stages, got {type(order).__name__}")
         if not isinstance(spread, int | float) or not 0 <= spread <= 1:

@@ -94,7 +94,7 @@ class ADR(BaseTeacher):
         if initial is not None:
             try:
                 start = np.asarray(initial, dtype=np.float64)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 start = None
             if start is None or not space.contains(start):
                 problems.append(
@@ -105,7 +105,7 @@ class ADR(BaseTeacher):
         if step_size is not None:
             try:
                 step = np.broadcast_to(np.asarray(step_size, dtype=np.float64), (space.dim,))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 step = None
             if step is None or not (np.isfinite(step).all() and (step > 0).all()):
                 problems.append(

@@ -88,7 +88,7 @@ class SkillIt(BaseTeacher):
         if graph is not None:
             try:
                 a = np.asarray(graph, dtype=np.float64)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 a = np.zeros(0)
             if a.shape != (k, k) or not np.isfinite(a).all() or (a < 0).any():
                 raise ValidationError(
