@@ -240,10 +240,10 @@ def a_teacher(rng: random.Random, space: Any) -> Any:
 class Curricula:
     """A few live curricula (in memory and SQLite, PostgreSQL when asked) to fuzz ask/tell on."""
 
-    def __init__(self, rng: random.Random, tmp: Path, postgres: str | None) -> None:
+    def __init__(self, rng: random.Random, tmp: Path, postgres: Any) -> None:
         self.rng = rng
         urls: list[Any] = [None, None, f"sqlite:///{tmp / 'fuzz.db'}"]
-        if postgres:
+        if postgres is not None:
             urls.append(postgres)
         self.items: list[Any] = []
         for i, url in enumerate(urls):
@@ -282,10 +282,10 @@ class Curricula:
         return value(self.rng)
 
 
-def fuzz_create(rng: random.Random, n: int, tmp: Path, postgres: str | None) -> Tally:
+def fuzz_create(rng: random.Random, n: int, tmp: Path, postgres: Any) -> Tally:
     tally = Tally()
     url = f"sqlite:///{tmp / 'create.db'}"
-    stores = [None, url] + ([postgres] if postgres else [])
+    stores = [None, url] + ([postgres] if postgres is not None else [])
     for i in range(n):
         storage = rng.choice(stores)
         kwargs: dict[str, Any] = {
@@ -298,7 +298,8 @@ def fuzz_create(rng: random.Random, n: int, tmp: Path, postgres: str | None) -> 
             with quiet():
                 probe = tk.storages.get_storage(storage)
                 before = sorted(probe.list_curricula())
-                probe.close()
+                if isinstance(storage, str):
+                    probe.close()
 
         made: list[Any] = []
 
@@ -317,15 +318,14 @@ def fuzz_create(rng: random.Random, n: int, tmp: Path, postgres: str | None) -> 
         if failed and storage is not None:
             probe = tk.storages.get_storage(storage)
             after = sorted(probe.list_curricula())
-            probe.close()
+            if isinstance(storage, str):
+                probe.close()
             if after != before:
                 tally.wrote(f"create {kwargs!r}: curricula {len(before or [])} -> {len(after)}")
     return tally
 
 
-def fuzz_curriculum(
-    rng: random.Random, n: int, tmp: Path, postgres: str | None, which: str
-) -> Tally:
+def fuzz_curriculum(rng: random.Random, n: int, tmp: Path, postgres: Any, which: str) -> Tally:
     tally = Tally()
     pool = Curricula(rng, tmp, postgres)
     for _ in range(n):
@@ -396,7 +396,8 @@ def fuzz_curriculum(
             if after != before:
                 tally.wrote(f"{describe()}: (ops, last seq) {before} -> {after}")
     for cur in pool.items:
-        cur.close()
+        if cur.storage is not postgres:  # the shared PostgreSQL storage closes at the end
+            cur.close()
     return tally
 
 
@@ -671,6 +672,34 @@ def fuzz_cli(rng: random.Random, n: int, tmp: Path) -> Tally:
     return tally
 
 
+@contextlib.contextmanager
+def postgres_storage(url: str | None) -> Iterator[Any]:
+    """A SQLStorage on ``url`` in a schema of its own, dropped afterwards (or None)."""
+    if not url:
+        yield None
+        return
+    import uuid
+
+    import psycopg
+
+    from teachkit.storages import SQLStorage
+    from teachkit.storages._sql._storage import normalize_url
+
+    schema = f"tk_fuzz_{uuid.uuid4().hex[:10]}"
+    plain = normalize_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    storage = SQLStorage(
+        url, engine_kwargs={"connect_args": {"options": f"-csearch_path={schema}"}}
+    )
+    try:
+        yield storage
+    finally:
+        storage.close()
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 # -- driver -----------------------------------------------------------------------------------
 ENTRIES = ["create", "ask", "tell", "tell_many", "outcome", "outcome_batch", "space", "config",
            "suite", "cli"]  # fmt: skip
@@ -681,7 +710,11 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=10_000, help="cases per entry point")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only", default=",".join(ENTRIES), help="comma-separated entries")
-    parser.add_argument("--postgres", default=None, help="also fuzz curricula on this URL")
+    parser.add_argument(
+        "--postgres",
+        default=None,
+        help="also fuzz curricula on this PostgreSQL URL (in a schema created and dropped)",
+    )
     parser.add_argument("--out", default=None, help="write the tallies as JSON here")
     parser.add_argument(
         "--memory-gb",
@@ -707,13 +740,13 @@ def main() -> int:
           f"{'writes':>8}{'s':>7}")  # fmt: skip
     for k, entry in enumerate(chosen):
         rng = random.Random(args.seed * 1000 + k)
-        with tempfile.TemporaryDirectory() as d:
+        with tempfile.TemporaryDirectory() as d, postgres_storage(args.postgres) as pg:
             tmp = Path(d)
             start = time.perf_counter()
             if entry == "create":
-                tally = fuzz_create(rng, args.cases, tmp, args.postgres)
+                tally = fuzz_create(rng, args.cases, tmp, pg)
             elif entry in ("ask", "tell", "tell_many"):
-                tally = fuzz_curriculum(rng, args.cases, tmp, args.postgres, entry)
+                tally = fuzz_curriculum(rng, args.cases, tmp, pg, entry)
             elif entry == "outcome":
                 tally = fuzz_outcome(rng, args.cases)
             elif entry == "outcome_batch":
