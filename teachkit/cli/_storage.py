@@ -129,9 +129,8 @@ def _info(args: argparse.Namespace) -> int:
     if revision == HEAD_REVISION:
         from teachkit.storages import get_storage
 
-        with _database_errors(args.url):
-            storage = get_storage(args.url)
-            names = storage.list_curricula()
-            storage.close()
+        storage = get_storage(args.url)
+        names = storage.list_curricula()
+        storage.close()
         print(f"curricula ({len(names)}): {', '.join(names) if names else '-'}")
     return 0

@@ -13,20 +13,13 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from teachkit import _codec
+from teachkit import _codec, _validation
 from teachkit._batch import EventBatch, OutcomeBatch
 from teachkit._legacy import upgrade_config, upgrade_state
 from teachkit._records import Assignment, Event, Outcome, Task
 from teachkit._teacher import BaseTeacher
 from teachkit._time import from_timestamp, utcnow
-from teachkit._validation import (
-    MAX_BATCH,
-    check_batch_size,
-    check_learner_id,
-    check_positive_int,
-    preview,
-    short_repr,
-)
+from teachkit._validation import check_learner_id, check_positive_int, preview
 from teachkit._version import __version__
 from teachkit.curriculum._assignments import AssignmentBatch
 from teachkit.curriculum._bank import change_space, task_names
@@ -98,7 +91,7 @@ class Curriculum:
         1.0
     """
 
-    MAX_BATCH: ClassVar[int] = MAX_BATCH
+    MAX_BATCH: ClassVar[int] = _validation.MAX_BATCH
     """The most tasks one :meth:`ask_many` or :meth:`peek` hands out (100,000): a bound on
     the memory one call can claim; ask in several calls for more."""
 
@@ -289,7 +282,7 @@ class Curriculum:
         """Hand ``learner_id`` ``n`` tasks at once (one op; the fast path for machines);
         ``n`` is at most :attr:`MAX_BATCH`."""
         check_learner_id(learner_id)
-        n = check_batch_size(n)
+        n = _validation.check_batch_size(n)
         now_dt = self._now()
         now = now_dt.timestamp()
         expires = None if self._lease is None else now + self._lease
@@ -531,7 +524,7 @@ class Curriculum:
             elif isinstance(t, int | np.integer) and not isinstance(t, bool):
                 if not 0 <= t <= _MAX_ID:  # ids are stored as 64-bit integers
                     problems.append(
-                        f"[{i}]: expected an assignment id in [0, 2**63 - 1], got {short_repr(t)}"
+                        f"[{i}]: expected an assignment id in [0, 2**63 - 1], got {_validation.short_repr(t)}"
                     )
                     continue
                 ids.append(int(t))
@@ -705,7 +698,7 @@ class Curriculum:
         the teacher.
         """
         check_learner_id(learner_id)
-        n = check_batch_size(n)
+        n = _validation.check_batch_size(n)
         with self._lock:
             self.refresh()
             twin = copy.deepcopy(self._teacher)
@@ -855,12 +848,29 @@ class Curriculum:
         self.close()
 
 
+def _check_name(name: Any) -> None:
+    if not isinstance(name, str) or not name or len(name) > 200:
+        raise ValidationError(
+            "Curriculum",
+            [f"name: expected a non-empty string of at most 200 characters, got {name!r}"],
+        )
+
+
+def _check_lease(lease: Any) -> None:
+    if lease is not None and (not isinstance(lease, timedelta) or lease <= timedelta(0)):
+        raise ValidationError(
+            "Curriculum", [f"lease: expected a positive timedelta or None, got {lease!r}"]
+        )
+
+
 _MAX_ID = 2**63 - 1
 
 
 def _check_flag(where: str, name: str, value: Any) -> None:
     if not isinstance(value, bool | np.bool_):
-        raise ValidationError(where, [f"{name}: expected True or False, got {short_repr(value)}"])
+        raise ValidationError(
+            where, [f"{name}: expected True or False, got {_validation.short_repr(value)}"]
+        )
 
 
 def _listed(items: Any, what: str) -> list[Any]:
@@ -875,18 +885,3 @@ def _listed(items: Any, what: str) -> list[Any]:
         return list(items)
     except TypeError:  # a 0-d array is Iterable but cannot be iterated
         raise ValidationError("tell_many", problem) from None
-
-
-def _check_name(name: Any) -> None:
-    if not isinstance(name, str) or not name or len(name) > 200:
-        raise ValidationError(
-            "Curriculum",
-            [f"name: expected a non-empty string of at most 200 characters, got {name!r}"],
-        )
-
-
-def _check_lease(lease: Any) -> None:
-    if lease is not None and (not isinstance(lease, timedelta) or lease <= timedelta(0)):
-        raise ValidationError(
-            "Curriculum", [f"lease: expected a positive timedelta or None, got {lease!r}"]
-        )

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from teachkit._validation import did_you_mean, preview, short_repr
+from teachkit._validation import did_you_mean, preview
 from teachkit.errors import ValidationError
 from teachkit.spaces._base import Space
 from teachkit.spaces._graph import (
@@ -104,7 +104,7 @@ class Discrete(Space):
             if tasks > MAX_TASKS:
                 raise ValidationError(
                     subject,
-                    [f"expected at most 2**62 tasks, got a count of {short_repr(int(tasks))}"],
+                    [f"expected at most 2**62 tasks, got a count of {int(tasks):.3e}"],
                 )
             if tasks > MAX_TAGGED and (skills or prerequisites or retired):
                 raise ValidationError(
