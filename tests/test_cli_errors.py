@@ -44,7 +44,7 @@ def files(tmp: Path) -> dict[str, Path]:
     return {p.name: p for p in tmp.iterdir()}
 
 
-Case = tuple[str, Callable[[dict[str, Path], Path], list[str]], str]
+Case = tuple[str, Callable[[dict[str, Path], Path], list[str]], str | tuple[str, ...]]
 
 CASES: list[Case] = [
     (
@@ -110,7 +110,8 @@ CASES: list[Case] = [
     (
         "info on a file that is not a database",
         lambda f, out: ["storage", "info", f"sqlite:///{f['garbage.db']}"],
-        "this is not a readable database",
+        # the storage's own check (read-only load) or the command's, whichever runs first
+        ("this is not a readable database", "is damaged or is not a teachkit database"),
     ),
     (
         "upgrade a newer schema",
@@ -120,7 +121,7 @@ CASES: list[Case] = [
     (
         "info on a missing database",
         lambda f, out: ["storage", "info", f"sqlite:///{f['folder'] / 'none.db'}"],
-        "expected an existing SQLite database",
+        ("expected an existing SQLite database", "there is no file at"),
     ),
     (
         "upgrade a folder",
@@ -165,7 +166,7 @@ def test_hostile_command_lines(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     argv: Callable[[dict[str, Path], Path], list[str]],
-    expected: str,
+    expected: str | tuple[str, ...],
 ) -> None:
     given = files(tmp_path)
     out = tmp_path / "out" / "deeper"
@@ -178,7 +179,7 @@ def test_hostile_command_lines(
     head = f"teachkit {args[0]}: error: "
     assert head in err  # after any progress bar
     message = err[err.index(head) :]
-    assert expected in message
+    assert any(e in message for e in ((expected,) if isinstance(expected, str) else expected))
     assert "\n\n" not in message.strip()  # one paragraph
     assert "secret" not in err  # passwords are not echoed
     assert not (tmp_path / "out").exists()  # nothing created before validation
