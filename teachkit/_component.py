@@ -122,10 +122,19 @@ class Component:
         if issubclass(cls, Component):
             known = cls._param_names()
             unknown = [k for k in raw if k not in known]
-            if unknown:
+            required = [
+                p.name
+                for p in inspect.signature(cls.__init__).parameters.values()
+                if p.name != "self"
+                and p.default is p.empty
+                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            ]
+            missing = [k for k in required if k not in raw]
+            if unknown or missing:
                 raise ValidationError(
                     f"{cls.__name__} config",
-                    [f"unknown hyperparameter {k!r}{did_you_mean(k, known)}" for k in unknown],
+                    [f"unknown hyperparameter {k!r}{did_you_mean(k, known)}" for k in unknown]
+                    + [f"missing hyperparameter {k!r} (required)" for k in missing],
                 )
         params = {k: _decode_param(v, allow) for k, v in raw.items()}
         return cls(**params)

@@ -104,7 +104,7 @@ class Discrete(Space):
             if tasks > MAX_TASKS:
                 raise ValidationError(
                     subject,
-                    [f"expected at most 2**62 tasks, got a count of {int(tasks):.3e}"],
+                    [f"expected at most 2**62 tasks, got a count of {len(str(int(tasks)))} digits"],
                 )
             if tasks > MAX_TAGGED and (skills or prerequisites or retired):
                 raise ValidationError(
