@@ -88,6 +88,11 @@ CASES: list[Case] = [
         "--out:",
     ),
     (
+        "fit --out not encodable",
+        lambda f, out: ["fit", "--data", str(f["log.csv"]), "--model", "elo", "--out", "\ud800"],
+        "--out: expected a folder path, got '\\ud800'",
+    ),
+    (
         "bench --out is a file",
         lambda f, out: ["bench", "--suite", "arithmetic", "--out", str(f["a-file"])],
         "--out: expected a folder, got the file",

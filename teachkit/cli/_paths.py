@@ -21,7 +21,12 @@ def check_out_dir(path: str | os.PathLike[str], option: str = "--out") -> Path:
     writable. Nothing is created.
     """
     p = Path(path)
-    if str(path) == "" or "\x00" in str(path):
+    try:
+        os.fsencode(str(path))  # the file system's encoding (a lone surrogate cannot be)
+        encodable = True
+    except UnicodeEncodeError:
+        encodable = False
+    if str(path) == "" or "\x00" in str(path) or not encodable:
         raise ValidationError(option, [f"expected a folder path, got {str(path)!r}"])
     if p.exists() and not p.is_dir():
         raise ValidationError(
