@@ -17,7 +17,7 @@ import numpy as np
 
 from teachkit import _codec
 from teachkit._validation import did_you_mean
-from teachkit.errors import ValidationError
+from teachkit.errors import TeachkitError, ValidationError
 from teachkit.registry import class_path, resolve_class
 from teachkit.spaces import Space
 
@@ -230,7 +230,19 @@ def _decode_param(value: Any, allow: Iterable[str] | None) -> Any:
         return Component.from_config(value["__component__"], allow=allow)
     if isinstance(value, dict) and "__space__" in value:
         return Space.from_dict(value["__space__"], allow=allow)
-    return _codec.decode(value)
+    try:
+        return _codec.decode(value)
+    except TeachkitError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+        # a stored value that was written by hand or damaged: say which, not where it broke
+        raise ValidationError(
+            "stored config",
+            [
+                f"a hyperparameter value cannot be decoded ({type(exc).__name__}: {exc}); "
+                f"got {value!r:.120}"
+            ],
+        ) from None
 
 
 def _resolve_class(path: Any, allow: Iterable[str] | None) -> type[Component]:

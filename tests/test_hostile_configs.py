@@ -109,3 +109,12 @@ def test_hostile_space_descriptions(data: Any, message: str) -> None:
     with pytest.raises(ValidationError) as info:
         tk.spaces.Space.from_dict(data, allow=("teachkit.testing.generators",))
     assert message in str(info.value)
+
+
+def test_a_damaged_encoded_value_is_a_validation_error() -> None:
+    config = {
+        "class": "teachkit.teachers:Uniform",
+        "params": {"space": SPACE, "seed": {"__tk__": "float", "v": "np.float64(nan)"}},
+    }
+    with pytest.raises(ValidationError, match="a hyperparameter value cannot be decoded"):
+        Component.from_config(config, allow=())

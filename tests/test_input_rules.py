@@ -268,3 +268,29 @@ def test_more_found_by_fuzzing() -> None:
         tk.teachers.Sequential(space, order=np.array(0.5))
     with pytest.raises(ValidationError, match="TargetDifficulty"):
         tk.teachers.TargetDifficulty(space, features=[[2**1100], [1]])
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: tk.teachers.E2H(tk.spaces.Discrete(3), tiers=2), "tiers: expected 3 integers"),
+        (lambda: tk.teachers.Cyclical(tk.spaces.Discrete(3), order=np.uint64(5)),
+         "order: expected a list of task names, got uint64"),
+        (lambda: tk.teachers.ClassOrder(tk.spaces.Discrete(3), order=Ellipsis),
+         "order: expected a non-empty list of task names"),
+        (lambda: tk.teachers.ClassOrder(tk.spaces.Discrete(2), distances="x"),
+         "distances: expected numbers, got text"),
+        (lambda: tk.teachers.ClassOrder(tk.spaces.Discrete(2), distances=10**400),
+         "distances: expected numbers"),
+        (lambda: tk.teachers.DoReMi(tk.spaces.Discrete(2), reference="x"),
+         "reference: expected 2 finite losses"),
+        (lambda: tk.teachers.DoReMi(tk.spaces.Discrete(2), reference={}),
+         "reference: expected 2 finite losses"),
+        (lambda: tk.teachers.ADR(tk.spaces.Box([0], [1]), threshold_low=2**70 * 1j),
+         "threshold_low: expected a finite number"),
+    ],
+)  # fmt: skip
+def test_every_registered_teacher_checks_its_hyperparameters(build: Any, message: str) -> None:
+    # found by building every registered teacher with one hostile hyperparameter
+    with pytest.raises(ValidationError, match=message):
+        build()

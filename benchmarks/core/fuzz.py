@@ -205,6 +205,9 @@ def quiet() -> Iterator[None]:
 
 # -- entry points -----------------------------------------------------------------------------
 TEACHERS = ["uniform", "sequential", "tscl", "target_difficulty", "mastery", "alp_gmm", "plr"]
+"""The teachers curricula are created with (cheap to build and to ask)."""
+
+WRAPPERS = ("per_learner", "rehearsal", "zero_variance_filter")
 
 
 def a_space(rng: random.Random) -> Any:
@@ -222,15 +225,21 @@ def a_space(rng: random.Random) -> Any:
     return tk.spaces.Box(sometimes(rng, [0.0] * dims, 0.8), sometimes(rng, [1.0] * dims, 0.8))
 
 
-def a_teacher(rng: random.Random, space: Any) -> Any:
-    """A registered teacher with partly hostile hyperparameters (may raise)."""
+def a_teacher(rng: random.Random, space: Any, every: bool = False) -> Any:
+    """A registered teacher with partly hostile hyperparameters (may raise): one of
+    :data:`TEACHERS`, or with ``every`` any registered teacher that takes ``space``."""
     import inspect
 
+    from teachkit.registry import TEACHERS as REGISTERED
     from teachkit.registry import teacher_class
 
-    names = [n for n in TEACHERS if isinstance(space, teacher_class(n).spaces)]
-    cls = teacher_class(rng.choice(names))
+    pool = list(REGISTERED) if every else TEACHERS
+    names = [n for n in pool if isinstance(space, teacher_class(n).spaces)]
+    name = rng.choice(names)
+    cls = teacher_class(name)
     kwargs: dict[str, Any] = {"seed": sometimes(rng, rng.randrange(100), 0.8)}
+    if name in WRAPPERS:
+        kwargs["teacher"] = tk.teachers.Uniform(space, seed=0)
     params = [p for p in inspect.signature(cls).parameters if p not in ("space", "seed")]
     if params and rng.random() < 0.5:
         kwargs[rng.choice(params)] = value(rng)
@@ -459,11 +468,17 @@ def fuzz_config(rng: random.Random, n: int) -> Tally:
     box = tk.spaces.Box([0, 0], [1, 1])
     for _ in range(n):
         if rng.random() < 0.5:
-            tally.run(lambda: a_teacher(rng, rng.choice([space, box])), lambda: "a_teacher(...)")
+            made: list[Any] = []
+
+            def case(made: Any = made) -> None:
+                made.append(rng.choice([space, box]))
+                a_teacher(rng, made[0], every=True)
+
+            tally.run(case, lambda made=made: f"a teacher of every kind on {made!r}")
             continue
         try:  # a teacher that fails here is counted by the a_teacher cases
             with quiet():
-                base = a_teacher(rng, rng.choice([space, box])).to_config()
+                base = a_teacher(rng, rng.choice([space, box]), every=True).to_config()
         except Exception:
             base = tk.teachers.Uniform(space, seed=0).to_config()
         config: Any = json.loads(json.dumps(base, default=str))
