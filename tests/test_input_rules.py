@@ -294,3 +294,38 @@ def test_every_registered_teacher_checks_its_hyperparameters(build: Any, message
     # found by building every registered teacher with one hostile hyperparameter
     with pytest.raises(ValidationError, match=message):
         build()
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: tk.learners.Elo(alpha=[1, 2]), "expected alpha > 0 and beta >= 0"),
+        (lambda: tk.learners.Elo(beta=np.zeros((2, 0))), "expected alpha > 0 and beta >= 0"),
+        (lambda: tk.learners.PFA(l2="x"), "l2: expected a number >= 0"),
+        (lambda: tk.learners.MemoryModel(min_interval_days=np.array([1.0, 2.0])),
+         "min_interval_days: expected >= 0"),
+        (lambda: tk.learners.BKT(tol={}), "tol: expected a number > 0"),
+        (lambda: tk.simulators.GridToyStudent(2**64), "n_learners: expected an integer in [1, 1_000_000]"),
+        (lambda: tk.simulators.GridToyStudent(2, dims=2**64), "dims: expected an integer in [1, 32]"),
+        (lambda: tk.simulators.GridToyStudent(2, irrelevant_dims=2**53), "irrelevant_dims"),
+        (lambda: tk.simulators.SkillGraphStudent(2, tasks_per_step=2**63 - 1), "tasks_per_step"),
+        (lambda: tk.simulators.CategoryStudent(2, preset={"a"}), "preset: expected one of"),
+        (lambda: tk.simulators.CategoryStudent(2, batch_size=2**70), "batch_size"),
+        (lambda: tk.simulators.ClassIncrementalStudent(2, dataset=np.array([])), "dataset: expected one of"),
+    ],
+)  # fmt: skip
+def test_learner_models_and_simulators_check_their_parameters(build: Any, message: str) -> None:
+    # found by building each registered learner model and simulator with one hostile value
+    with pytest.raises(ValidationError) as info:
+        build()
+    assert message in str(info.value)
+
+
+def test_a_spread_of_minus_zero_is_zero() -> None:
+    # numpy refused a spread of -0.0 (sigma < 0), which the range check lets through
+    a = tk.simulators.SkillGraphStudent(3, seed=0, trait_spread=-0.0)
+    b = tk.simulators.SkillGraphStudent(3, seed=0, trait_spread=0.0)
+    assert a.measures() == b.measures()
+    c = tk.simulators.CategoryStudent(2, seed=0, learner_spread=-0.0)
+    d = tk.simulators.CategoryStudent(2, seed=0, learner_spread=0.0)
+    assert c.measures() == d.measures()

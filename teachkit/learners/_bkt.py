@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from teachkit._validation import check_learner_id, check_positive_int
+from teachkit._validation import check_learner_id, check_number, check_positive_int
 from teachkit.data._log import InteractionLog
 from teachkit.errors import MissingDependencyError, ValidationError
 from teachkit.learners import _bkt_em as em
@@ -87,7 +87,7 @@ class BKT(BaseLearnerModel):
                 "BKT", [f"engine: expected 'auto', 'numpy' or 'numba', got {engine!r}"]
             )
         check_positive_int("max_iter", max_iter)
-        if not tol > 0:
+        if check_number([], "tol", tol) is None or not tol > 0:
             raise ValidationError("BKT", [f"tol: expected a number > 0, got {tol!r}"])
         self.forgets = forgets
         self.per_item = per_item

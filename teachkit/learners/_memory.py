@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from teachkit._time import from_timestamp
-from teachkit._validation import check_learner_id, check_positive_int
+from teachkit._validation import check_learner_id, check_number, check_positive_int
 from teachkit.data import _fsrs
 from teachkit.data._log import InteractionLog
 from teachkit.errors import ValidationError
@@ -74,7 +74,10 @@ class MemoryModel(BaseLearnerModel):
             raise ValidationError(
                 "MemoryModel", [f"grades: expected 'binary' or 'four', got {grades!r}"]
             )
-        if not min_interval_days >= 0:
+        if (
+            check_number([], "min_interval_days", min_interval_days) is None
+            or not min_interval_days >= 0
+        ):
             raise ValidationError(
                 "MemoryModel", [f"min_interval_days: expected >= 0, got {min_interval_days!r}"]
             )

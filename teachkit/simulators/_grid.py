@@ -108,11 +108,13 @@ class GridToyStudent(Simulator):
         tasks_per_step: int = 1,
     ) -> None:
         where = "GridToyStudent"
-        self.n_learners = check_positive_int("n_learners", n_learners)
-        self.dims = check_positive_int("dims", dims)
+        self.n_learners = check_positive_int("n_learners", n_learners, maximum=1_000_000)
+        self.dims = check_positive_int("dims", dims, maximum=32)
         self.cells = check_positive_int("cells", cells)
-        self.irrelevant_dims = check_positive_int("irrelevant_dims", irrelevant_dims, minimum=0)
-        self.tasks_per_step = check_positive_int("tasks_per_step", tasks_per_step)
+        self.irrelevant_dims = check_positive_int(
+            "irrelevant_dims", irrelevant_dims, minimum=0, maximum=1000
+        )
+        self.tasks_per_step = check_positive_int("tasks_per_step", tasks_per_step, maximum=100_000)
         check_seed(where, seed)
         links = self.cells**self.dims * (2**self.dims - 1)
         if links > 16_000_000:
