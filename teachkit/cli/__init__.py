@@ -59,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     debug = args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0")
     where = f"teachkit {args.command}"
     try:
+        if getattr(args, "out", None) is not None:  # every command's --out, before any work
+            from teachkit.cli._paths import check_out_dir
+
+            check_out_dir(args.out)
         return int(args.func(args) or 0)
     except TeachkitError as exc:
         print(f"{where}: error: {exc}", file=sys.stderr)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 MEMORY = "memory"
@@ -71,12 +72,10 @@ def build_model(name: str, log: Any, args: argparse.Namespace) -> Any:
 def run(args: argparse.Namespace) -> int:
     import numpy as np
 
-    from teachkit.cli._paths import check_out_dir, make_out_dir
     from teachkit.data import read_log
     from teachkit.evaluation import evaluate_memory, evaluate_pykt, plot_calibration, scores
     from teachkit.evaluation._protocols import Evaluation, review_gaps
 
-    out = check_out_dir(args.out)
     options = {k: v for k in ("unsorted", "duplicates") if (v := getattr(args, k)) is not None}
     log = read_log(args.data, format=args.format, **options)
     space = log.space
@@ -86,9 +85,10 @@ def run(args: argparse.Namespace) -> int:
     )
     for note in log.notes:
         print(f"  note: {note}")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     model = build_model(args.model, log, args)
     print(f"model: {model!r}")
-    make_out_dir(out)
 
     if args.eval:
         if args.model == MEMORY:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from teachkit._validation import check_learner_id, check_number, check_positive_int
+from teachkit._validation import check_learner_id, check_positive_int
 from teachkit.data._log import InteractionLog
 from teachkit.errors import MissingDependencyError, ValidationError
 from teachkit.learners import _bkt_em as em
@@ -82,12 +82,12 @@ class BKT(BaseLearnerModel):
         seed: int | None = None,
     ) -> None:
         check_positive_int("restarts", restarts)
-        if not isinstance(engine, str) or engine not in ("auto", "numpy", "numba"):
+        if engine not in ("auto", "numpy", "numba"):
             raise ValidationError(
                 "BKT", [f"engine: expected 'auto', 'numpy' or 'numba', got {engine!r}"]
             )
         check_positive_int("max_iter", max_iter)
-        if check_number([], "tol", tol) is None or not tol > 0:
+        if isinstance(tol, bool) or not isinstance(tol, int | float | np.number) or not tol > 0:
             raise ValidationError("BKT", [f"tol: expected a number > 0, got {tol!r}"])
         self.forgets = forgets
         self.per_item = per_item

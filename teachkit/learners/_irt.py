@@ -60,7 +60,7 @@ class IRT(BaseLearnerModel):
         tol: float = 1e-5,
         seed: int | None = None,
     ) -> None:
-        if not isinstance(model, str) or model not in ("1pl", "2pl"):
+        if model not in ("1pl", "2pl"):
             raise ValidationError("IRT", [f"model: expected '1pl' or '2pl', got {model!r}"])
         check_positive_int("grid", grid, minimum=5)
         check_positive_int("max_iter", max_iter)

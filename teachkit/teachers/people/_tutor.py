@@ -125,7 +125,7 @@ class Tutor(PeopleTeacher):
             raise ValidationError("Tutor", problems)
         self._goals = goal_indices(self.discrete, goals, "Tutor")
         self._model = self._own("learner_model", learner_model, lambda: BKT(self.discrete), None)
-        if not isinstance(memory_level, str) or memory_level not in ("skills", "items"):
+        if memory_level not in ("skills", "items"):
             raise ValidationError(
                 "Tutor", [f"memory_level: expected 'skills' or 'items', got {memory_level!r}"]
             )
