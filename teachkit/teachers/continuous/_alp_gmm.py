@@ -119,7 +119,7 @@ class ALPGMM(BaseTeacher):
         problems: list[str] = []
         check_ks("ALPGMM", ks, fit_rate, problems)
         check_fraction(problems, "random_task_ratio", random_task_ratio, closed=True)
-        if not isinstance(criterion, str) or criterion not in ("aic", "bic"):
+        if criterion not in ("aic", "bic"):
             problems.append(f"criterion: expected 'aic' or 'bic', got {criterion!r}")
         if nb_bootstrap is not None and nb_bootstrap < fit_rate:
             problems.append(
