@@ -65,6 +65,7 @@ class ClassOrder(BaseTeacher):
             if (
                 isinstance(order, str | bytes)
                 or not isinstance(order, Sequence | np.ndarray)
+                or getattr(order, "ndim", 1) != 1
                 or not len(order)
             ):
                 raise ValidationError(
