@@ -280,7 +280,8 @@ def check_positive_int(
         raise ValidationError(name, [f"expected an integer >= {minimum}, got {short_repr(value)}"])
     if maximum is not None and value > maximum:
         raise ValidationError(
-            name, [f"expected an integer in [{minimum}, {maximum:_}], got {value:_}{why}"]
+            name,
+            [f"expected an integer in [{minimum}, {maximum:_}], got {short_repr(value, 40)}{why}"],
         )
     return int(value)
 
