@@ -329,3 +329,8 @@ def test_a_spread_of_minus_zero_is_zero() -> None:
     a = tk.simulators.SkillGraphStudent(3, seed=0, trait_spread=-0.0)
     b = tk.simulators.SkillGraphStudent(3, seed=0, trait_spread=0.0)
     assert a.measures() == b.measures()
+
+
+def test_alp_gmm_criterion_given_as_an_array() -> None:
+    with pytest.raises(ValidationError, match="criterion: expected 'aic' or 'bic'"):
+        tk.teachers.ALPGMM(tk.spaces.Box([0], [1]), criterion=np.array(["aic", "bic"]))
