@@ -19,7 +19,7 @@ import numpy as np
 
 from teachkit._records import Event, Outcome
 from teachkit._time import from_timestamp
-from teachkit._validation import preview
+from teachkit._validation import preview, real_array
 from teachkit.errors import ValidationError
 
 if TYPE_CHECKING:
@@ -106,10 +106,9 @@ class OutcomeBatch:
             value = getattr(self, name)
             if value is None:
                 return
-            try:
-                arr = np.asarray(value, dtype=np.float64)
-            except (TypeError, ValueError):
-                problems.append(f"{name}: expected numbers, got {type(value).__name__}")
+            # the one rule for numbers (teachkit._validation.is_real), as for Outcome
+            arr = real_array(problems, name, value, flags=name == "success")
+            if arr is None:
                 return
             if arr.ndim != ndim or (ndim == 2 and arr.shape[1] == 0):
                 shape = "(n,)" if ndim == 1 else "(n, G) with G >= 1"
@@ -138,7 +137,7 @@ class OutcomeBatch:
             column(name, 1)
         for name in ("rewards", "advantages"):
             column(name, 2)
-        if n is None:
+        if n is None and not problems:  # no column given (a bad column is reported already)
             problems.append("expected at least one of score, reward, rewards or success")
         if not problems:
             self._check_ranges(problems)

@@ -17,7 +17,7 @@ import numpy as np
 
 from teachkit import _codec
 from teachkit._validation import did_you_mean
-from teachkit.errors import ValidationError
+from teachkit.errors import TeachkitError, ValidationError
 from teachkit.registry import class_path, resolve_class
 from teachkit.spaces import Space
 
@@ -112,8 +112,31 @@ class Component:
             raise ValidationError(
                 "component config", [f"expected a mapping, got {type(config).__name__}"]
             )
+        raw = config.get("params", {})
+        if not isinstance(raw, Mapping) or not all(isinstance(k, str) for k in raw):
+            raise ValidationError(
+                "component config",
+                [f"params: expected a mapping of parameter names to values, got {raw!r:.80}"],
+            )
         cls = _resolve_class(config.get("class"), allow)
-        params = {k: _decode_param(v, allow) for k, v in dict(config.get("params", {})).items()}
+        if issubclass(cls, Component):
+            known = cls._param_names()
+            unknown = [k for k in raw if k not in known]
+            required = [
+                p.name
+                for p in inspect.signature(cls.__init__).parameters.values()
+                if p.name != "self"
+                and p.default is p.empty
+                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+            ]
+            missing = [k for k in required if k not in raw]
+            if unknown or missing:
+                raise ValidationError(
+                    f"{cls.__name__} config",
+                    [f"unknown hyperparameter {k!r}{did_you_mean(k, known)}" for k in unknown]
+                    + [f"missing hyperparameter {k!r} (required)" for k in missing],
+                )
+        params = {k: _decode_param(v, allow) for k, v in raw.items()}
         return cls(**params)
 
     # -- learned state ----------------------------------------------------------------------
@@ -187,15 +210,19 @@ def _encode_param(value: Any, where: str) -> Any:
         return {"__component__": value.to_config()}
     if isinstance(value, Space):
         return {"__space__": value.to_dict()}
+    # a hyperparameter is user input: what cannot be stored is a ValidationError
     if callable(value) and not isinstance(value, type):
-        raise TypeError(
-            f"{where} is a function, which a stored curriculum cannot rebuild; "
-            "pass data (numbers, names, lists) or a component instead"
+        raise ValidationError(
+            where,
+            [
+                "is a function, which a stored curriculum cannot rebuild; "
+                "pass data (numbers, names, lists) or a component instead"
+            ],
         )
     try:
         return _codec.encode(value, where)
     except TypeError as exc:
-        raise TypeError(f"hyperparameter {exc}") from None
+        raise ValidationError("hyperparameter", [str(exc)]) from None
 
 
 def _decode_param(value: Any, allow: Iterable[str] | None) -> Any:
@@ -203,7 +230,19 @@ def _decode_param(value: Any, allow: Iterable[str] | None) -> Any:
         return Component.from_config(value["__component__"], allow=allow)
     if isinstance(value, dict) and "__space__" in value:
         return Space.from_dict(value["__space__"], allow=allow)
-    return _codec.decode(value)
+    try:
+        return _codec.decode(value)
+    except TeachkitError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+        # a stored value that was written by hand or damaged: say which, not where it broke
+        raise ValidationError(
+            "stored config",
+            [
+                f"a hyperparameter value cannot be decoded ({type(exc).__name__}: {exc}); "
+                f"got {value!r:.120}"
+            ],
+        ) from None
 
 
 def _resolve_class(path: Any, allow: Iterable[str] | None) -> type[Component]:

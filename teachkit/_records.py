@@ -13,6 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeAlias
 
+import numpy as np
+
 from teachkit._validation import check_number, did_you_mean, is_real
 from teachkit.errors import ValidationError
 
@@ -38,7 +40,11 @@ def _check_time(problems: list[str], name: str, value: Any) -> datetime | None:
 def _check_vector(problems: list[str], name: str, value: Any) -> tuple[float, ...] | None:
     if value is None:
         return None
-    if isinstance(value, str | bytes) or not hasattr(value, "__iter__"):
+    if (
+        isinstance(value, str | bytes)
+        or not hasattr(value, "__iter__")
+        or getattr(value, "ndim", 1) == 0
+    ):
         problems.append(f"{name}: expected a list of numbers, got {value!r}")
         return None
     items = list(value)
@@ -101,7 +107,7 @@ class Outcome:
             reward = check_number(problems, "reward", self.reward)
         success = self.success
         if success is not None and not isinstance(success, bool):
-            if type(success).__name__ == "bool_" or (is_real(success) and success in (0, 1)):
+            if isinstance(success, np.bool_) or (is_real(success) and success in (0, 1)):
                 success = bool(success)
             else:
                 problems.append(f"success: expected True, False or None, got {success!r}")

@@ -3,7 +3,8 @@ curriculum, storages and spaces know teachers only through it)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ClassVar
 
 import numpy as np
@@ -11,7 +12,11 @@ import numpy as np
 from teachkit._batch import EventBatch
 from teachkit._component import Component
 from teachkit._records import Event, Task
-from teachkit._validation import check_learner_id, check_positive_int, check_seed
+from teachkit._validation import (
+    check_batch_size,
+    check_learner_id,
+    check_seed,
+)
 from teachkit.errors import ValidationError
 from teachkit.spaces import Box, Discrete, Space
 
@@ -48,6 +53,10 @@ class BaseTeacher(Component):
     works for every teacher; see there). Retired tasks are never handed out: a teacher
     that picks one is asked again (see :meth:`ask_encoded`).
 
+    Memory. A teacher whose state grows with the space (a value per task) may not fit for
+    a very large space; its constructor then raises a :class:`ValidationError` saying so,
+    not a ``MemoryError`` (every subclass's ``__init__`` is wrapped to that end).
+
     Class attributes:
         spaces: the space types the teacher supports.
         grows: whether :meth:`grown` can move the teacher onto a grown space (False for a
@@ -56,6 +65,12 @@ class BaseTeacher(Component):
 
     spaces: ClassVar[tuple[type[Space], ...]] = (Discrete, Box)
     grows: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is not None:
+            cls.__init__ = _fits_in_memory(init)  # type: ignore[method-assign]
 
     def __init__(self, space: Space, *, seed: int | None = None) -> None:
         if not isinstance(space, Space):
@@ -85,7 +100,7 @@ class BaseTeacher(Component):
     def ask_encoded(self, learner_id: str, n: int = 1) -> np.ndarray:
         """Propose ``n`` tasks as an encoded array (the fast path curricula use)."""
         check_learner_id(learner_id)
-        n = check_positive_int("n", n)
+        n = check_batch_size(n)
         out = self.space.check_encoded(self._ask(learner_id, n), n)
         retired = getattr(self.space, "retired_mask", None)
         if retired is not None and retired[out].any():
@@ -253,3 +268,33 @@ def _with_space(config: Any, old: Mapping[str, Any], new: Mapping[str, Any]) -> 
     if isinstance(config, list):
         return [_with_space(v, old, new) for v in config]
     return config
+
+
+_TOO_BIG = ("array is too big", "Maximum allowed dimension exceeded", "Maximum allowed size")
+
+
+def _fits_in_memory(init: Callable[..., None]) -> Callable[..., None]:
+    """``init``, with a MemoryError (state sized by a huge space) as a ValidationError."""
+
+    @functools.wraps(init)
+    def wrapped(self: BaseTeacher, *args: Any, **kwargs: Any) -> None:
+        try:
+            init(self, *args, **kwargs)
+        except (MemoryError, ValueError) as exc:
+            # numpy says "array is too big" / "Maximum allowed dimension exceeded" for sizes
+            # past what it can even request; other ValueErrors are not about memory
+            if isinstance(exc, ValidationError) or (
+                isinstance(exc, ValueError) and not any(m in str(exc) for m in _TOO_BIG)
+            ):
+                raise
+            space = getattr(self, "space", None)
+            size = f"{space.n:_} tasks" if isinstance(space, Discrete) else repr(space)
+            raise ValidationError(
+                type(self).__name__,
+                [
+                    f"its state for this space ({size}) does not fit in memory; use a smaller "
+                    "space, or a teacher whose state does not grow with the number of tasks"
+                ],
+            ) from None
+
+    return wrapped

@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from teachkit.errors import ValidationError
 
 
@@ -48,15 +50,97 @@ def preview(items: Iterable[Any], limit: int = 5) -> str:
     return shown
 
 
+def short_repr(value: Any, limit: int = 80) -> str:
+    """``repr(value)``, cut to ``limit`` characters: a message never echoes a megabyte."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text)} characters)"
+
+
 def is_real(value: Any) -> bool:
-    """True for int/float-like values that are not bool."""
-    if isinstance(value, bool):
+    """True for one number: the rule every score, reward and duration follows.
+
+    A number is a Python or numpy int or float, or any other single value ``float()``
+    accepts (a ``Fraction``, a 0-d array or tensor). Booleans, strings and bytes are
+    refused rather than converted (``True`` is not a score: pass ``success=True``; ``"0.5"``
+    is text: convert it where it is read), and so are integers too large for a float.
+    :func:`real_array` applies the same rule to a column.
+    """
+    if isinstance(value, bool | str | bytes | np.bool_) or getattr(value, "ndim", 0) != 0:
         return False
+    if getattr(getattr(value, "dtype", None), "kind", "") in ("b", "U", "S", "c"):
+        return False  # a 0-d array or tensor of booleans, text or complex numbers
     try:
         float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
-    return not isinstance(value, str | bytes)
+    return True
+
+
+def real_array(
+    problems: list[str], name: str, value: Any, *, flags: bool = False
+) -> np.ndarray | None:
+    """A column of numbers as float64 under the rule of :func:`is_real`, or None after
+    appending a problem line. With ``flags`` (a ``success`` column) booleans are the
+    values expected, and numbers are kept for the caller's 0/1 check.
+
+    >>> problems = []
+    >>> real_array(problems, "score", [0.5, "1", True]) is None, problems
+    (True, ['score: expected numbers, got text at rows 1 and booleans at rows 2; convert text with float() where it is read, pass booleans as success='])
+    """
+    try:
+        arr = np.asarray(value)
+        if isinstance(value, list | tuple) and (
+            arr.dtype.kind not in "iuf"
+            or any(
+                isinstance(x, bool | np.bool_)
+                for row in value
+                for x in (row if isinstance(row, list | tuple) else (row,))
+            )
+        ):
+            # numpy turns [0.5, True] into [0.5, 1.0] and [0.5, "1"] into text: judge each item
+            arr = np.asarray(value, dtype=object)
+    except (TypeError, ValueError, OverflowError):
+        problems.append(f"{name}: expected an array of numbers, got {type(value).__name__}")
+        return None
+    kind = arr.dtype.kind
+    if kind in "iuf" or (flags and kind == "b"):
+        return arr.astype(np.float64)
+    if kind == "O":
+        items = arr.reshape(-1).tolist()
+        ok = [is_real(v) or (flags and isinstance(v, bool | np.bool_)) for v in items]
+        if all(ok):
+            return np.array([float(v) for v in items], dtype=np.float64).reshape(arr.shape)
+        text = [
+            i
+            for i, (v, good) in enumerate(zip(items, ok))
+            if not good and isinstance(v, str | bytes)
+        ]
+        bools = [
+            i
+            for i, (v, good) in enumerate(zip(items, ok))
+            if not good and isinstance(v, bool | np.bool_)
+        ]
+        other = [i for i, good in enumerate(ok) if not good and i not in text and i not in bools]
+    else:
+        n = arr.size
+        text = list(range(n)) if kind in "USa" else []
+        bools = list(range(n)) if kind == "b" else []
+        other = [] if text or bools else list(range(n))
+    if arr.ndim == 2 and arr.shape[1]:  # flat positions -> rows
+        width = arr.shape[1]
+        text, bools, other = ([*dict.fromkeys(i // width for i in r)] for r in (text, bools, other))
+    found = [
+        f"{what} at rows {preview(rows)}"
+        for what, rows in (("text", text), ("booleans", bools), ("other values", other))
+        if rows
+    ]
+    hints = [h for h, rows in (("convert text with float() where it is read", text),
+                               ("pass booleans as success=", bools)) if rows]  # fmt: skip
+    problems.append(
+        f"{name}: expected numbers, got {' and '.join(found) or repr(arr.dtype)}"
+        + (f"; {', '.join(hints)}" if hints else "")
+    )
+    return None
 
 
 def is_int(value: Any) -> bool:
@@ -78,7 +162,9 @@ def check_number(
     Returns the value as a float, or None when it was rejected.
     """
     if not is_real(value):
-        problems.append(f"{field}: expected a number, got {value!r} ({type(value).__name__})")
+        problems.append(
+            f"{field}: expected a number, got {short_repr(value)} ({type(value).__name__})"
+        )
         return None
     x = float(value)
     if not math.isfinite(x):
@@ -94,7 +180,7 @@ def check_number(
 
 def check_fraction(problems: list[str], name: str, value: Any, *, closed: bool = False) -> None:
     """A probability-like number: in ``(0, 1)``, or in ``[0, 1]`` when ``closed``."""
-    ok = is_real(value) and not isinstance(value, str | bytes)
+    ok = is_real(value)
     if ok:
         x = float(value)
         ok = 0 <= x <= 1 if closed else 0 < x < 1
@@ -184,19 +270,44 @@ def check_choice_now(where: str, name: str, value: Any, choices: Iterable[str]) 
     check.done()
 
 
-def check_positive_int(name: str, value: Any, *, minimum: int = 1) -> int:
-    """Return ``value`` as an int, or raise a ValidationError naming the parameter."""
-    if type(value) is int and value >= minimum:
+def check_positive_int(
+    name: str, value: Any, *, minimum: int = 1, maximum: int | None = None, why: str = ""
+) -> int:
+    """Return ``value`` as an int, or raise a ValidationError naming the parameter
+    (``why`` explains a ``maximum``)."""
+    if type(value) is int and value >= minimum and (maximum is None or value <= maximum):
         return value
     if not is_int(value) or value < minimum:
-        raise ValidationError(name, [f"expected an integer >= {minimum}, got {value!r}"])
+        raise ValidationError(name, [f"expected an integer >= {minimum}, got {short_repr(value)}"])
+    if maximum is not None and value > maximum:
+        raise ValidationError(
+            name,
+            [f"expected an integer in [{minimum}, {maximum:_}], got {short_repr(value, 40)}{why}"],
+        )
     return int(value)
 
 
+MAX_BATCH = 100_000
+"""The most tasks one call hands out (``Curriculum.ask_many``, ``Curriculum.peek``,
+``teacher.ask``): a bound on the memory one request can claim; ask again for more."""
+
+
+def check_batch_size(n: Any) -> int:
+    """``n`` tasks to hand out at once: an integer in ``[1, MAX_BATCH]``."""
+    return check_positive_int(
+        "n",
+        n,
+        maximum=MAX_BATCH,
+        why=" (the most one call hands out); ask in several calls for more",
+    )
+
+
 def check_seed(where: str, seed: Any) -> None:
-    """A seed is an integer or None."""
-    if seed is not None and not is_int(seed):
-        raise ValidationError(where, [f"seed: expected an integer or None, got {seed!r}"])
+    """A seed is an integer >= 0 (what ``np.random.default_rng`` accepts), or None."""
+    if seed is not None and (not is_int(seed) or seed < 0):
+        raise ValidationError(
+            where, [f"seed: expected an integer >= 0 or None, got {short_repr(seed)}"]
+        )
 
 
 # -- ids and names that storages keep --------------------------------------------------------------

@@ -95,7 +95,9 @@ def test_config_rejects_functions_and_unknown_classes() -> None:
             super().__init__(space, seed=seed)
             self.fn = fn
 
-    with pytest.raises(TypeError, match="is a function, which a stored curriculum cannot rebuild"):
+    with pytest.raises(
+        ValidationError, match="is a function, which a stored curriculum cannot rebuild"
+    ):
         _Bad(Discrete(2)).to_config()
     with pytest.raises(
         ValidationError, match=r"stored class 'nowhere\.module:Thing': could not be loaded"

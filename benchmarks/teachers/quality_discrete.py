@@ -47,9 +47,7 @@ def rows_of(path: Path, seeds: int | None, extra: list[Any]) -> list[dict[str, A
         suite = suite.with_overrides(seeds=seeds)
     rows = list(run(suite))
     if extra:
-        from teachkit.registry import simulator_class
-
-        cls = simulator_class(suite.simulator)
+        cls = suite.simulator_class()
         params = dict(suite.simulator_params)
         rows += [
             {**r, "suite": suite.name, "simulator": suite.simulator}

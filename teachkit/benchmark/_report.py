@@ -199,10 +199,9 @@ def run_suite(
     from tqdm.auto import tqdm
 
     from teachkit.benchmark._run import run
-    from teachkit.registry import simulator_class
 
     suite.check()
-    sim_cls = simulator_class(suite.simulator)
+    sim_cls = suite.simulator_class()
     probe = sim_cls(1, seed=suite.seeds[0], **dict(suite.simulator_params))
     total = len(suite.seeds) * len(suite.teachers) * suite.steps
     start = time.perf_counter()

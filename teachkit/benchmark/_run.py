@@ -147,9 +147,7 @@ def run(
     if isinstance(target, Suite):
         suite = target.with_overrides(seeds=seeds, steps=steps)
         params = dict(suite.simulator_params)
-        from teachkit.registry import simulator_class
-
-        sim_cls = simulator_class(suite.simulator)
+        sim_cls = suite.simulator_class()
         n_learners = suite.n_learners
 
         def build(s: int) -> Simulator:
@@ -163,6 +161,7 @@ def run(
         every = eval_every if eval_every is not None else suite.eval_every
         n_bins = bins if bins is not None else suite.bins
         suite_name, sim_name = suite.name, suite.simulator
+        allow = suite.allow
     else:
         if not (isinstance(target, tuple) and len(target) == 2 and callable(target[0])):
             raise ValidationError(
@@ -170,6 +169,8 @@ def run(
             )
         factory, teachers = target
         specs = [_spec(t) for t in teachers]
+        # a class passed as an object is the caller's own code: its module is allowed
+        allow = tuple(dict.fromkeys(t.__module__ for t in teachers if isinstance(t, type)))
         if steps is None:
             raise ValidationError(
                 "run", ["steps: required when running a (factory, teachers) pair"]
@@ -187,12 +188,13 @@ def run(
             steps=n_steps,
             eval_every=every,
             bins=n_bins,
+            allow=allow,
         )
         problems = _check_suite(check, simulator=False)
         if problems:
             raise ValidationError("run", problems)
         suite_name, sim_name = "", ""
-    classes = [s.resolve() for s in specs]
+    classes = [s.resolve(allow) for s in specs]
     for seed in seed_list:
         for spec, cls in zip(specs, classes):
             yield from _one(

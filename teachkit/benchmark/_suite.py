@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import os
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from teachkit._validation import did_you_mean, unknown_name
+from teachkit._validation import did_you_mean, preview, unknown_name
 from teachkit.errors import ValidationError
 
 ORACLE = "oracle"
@@ -20,6 +21,63 @@ ORACLE = "oracle"
 _TOP_KEYS = ("name", "description", "simulator", "teachers", "seeds", "steps", "eval_every", "bins")
 _SIM_KEYS = ("name", "n_learners", "params")
 _TEACHER_KEYS = ("name", "label", "params", "per_learner")
+_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+
+
+def check_allow(allow: Any) -> tuple[str, ...]:
+    """The modules a suite may name classes from, as a tuple of dotted module names."""
+    if isinstance(allow, str) or not isinstance(allow, Sequence | set | frozenset):
+        raise ValidationError(
+            "allow", [f"expected a list of module names, e.g. ['mypkg.sims'], got {allow!r}"]
+        )
+    bad = [a for a in allow if not isinstance(a, str) or not _MODULE.fullmatch(a)]
+    if bad:
+        raise ValidationError(
+            "allow", [f"expected dotted module names such as 'mypkg.sims', got {preview(bad)}"]
+        )
+    return tuple(allow)
+
+
+def allowed_class(path: str, kind: str, base: type, allow: Sequence[str]) -> type:
+    """The class at ``"module:Class"``, imported only when its module is ``allow``-ed.
+
+    Suite files may come from elsewhere: a name outside the registry must not import a
+    module (importing runs its code) unless the user named that module, or a package above
+    it, explicitly. The object found must be a subclass of ``base``, so a suite cannot
+    call a function such as ``os:system`` either.
+    """
+    from teachkit.registry import import_path
+
+    module = path.partition(":")[0]
+    if not any(module == a or module.startswith(a + ".") for a in allow):
+        raise ValidationError(
+            f"{kind} {path!r}",
+            [
+                f"is not a registered {kind} and its module {module!r} is not allowed "
+                f"(allowed: {', '.join(allow) or 'none'}); use a registered name, or allow "
+                f"the module if you trust its code: load_suite(..., allow=[{module!r}]) or "
+                f"teachkit bench --allow {module}"
+            ],
+        )
+    obj = import_path(path, kind)
+    if not (isinstance(obj, type) and issubclass(obj, base)):
+        raise ValidationError(
+            f"{kind} {path!r}",
+            [f"expected a subclass of {base.__name__}, got {type(obj).__name__} {obj!r}"],
+        )
+    return obj
+
+
+def folder_name(name: str) -> str:
+    """A suite name as one safe folder name: letters, digits, ``.``, ``_`` and ``-`` only,
+    never ``..`` or hidden, at most 100 characters (``"../x"`` becomes ``"x"``).
+
+    >>> folder_name("../../etc/passwd"), folder_name("/tmp/x y"), folder_name("..")
+    ('etc-passwd', 'tmp-x-y', 'suite')
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "-", str(name))
+    safe = re.sub(r"\.{2,}", ".", safe).strip(".-")[:100].strip(".-")
+    return safe or "suite"
 
 
 @dataclass(frozen=True)
@@ -41,14 +99,21 @@ class TeacherSpec:
         if not self.label:
             object.__setattr__(self, "label", self.name)
 
-    def resolve(self) -> Any:
-        """The teacher class, or None for the oracle."""
+    def resolve(self, allow: Sequence[str] = ()) -> Any:
+        """The teacher class, or None for the oracle.
+
+        A registered name resolves through the registry; a ``"module:Class"`` path only
+        when its module is in ``allow`` (see :func:`allowed_class`).
+        """
         if self.name == ORACLE:
             return None
-        from teachkit.registry import TEACHERS, import_path, teacher_class
+        from teachkit._teacher import BaseTeacher
+        from teachkit.registry import TEACHERS, teacher_class
 
+        if not isinstance(self.name, str):
+            raise ValidationError("teacher", [f"expected a name (string), got {self.name!r}"])
         if ":" in self.name:
-            return import_path(self.name, "teacher")
+            return allowed_class(self.name, "teacher", BaseTeacher, allow)
         if self.name not in TEACHERS:
             raise unknown_name("teacher", self.name, [*TEACHERS, ORACLE])
         return teacher_class(self.name)
@@ -71,6 +136,11 @@ class Suite:
         bins: histogram bins per dimension when recording which Box tasks were chosen.
         description: one line for reports.
         source: the file the suite was read from, if any.
+        allow: modules whose classes ``simulator`` and ``teachers`` may name as
+            ``"module:Class"`` (a package allows its submodules). Names outside the
+            registry import nothing unless their module is allowed here; a suite file can
+            never allow anything itself (:func:`load_suite` takes ``allow=``, ``teachkit
+            bench`` takes ``--allow``).
     """
 
     name: str
@@ -84,6 +154,25 @@ class Suite:
     bins: int = 10
     description: str = ""
     source: str | None = None
+    allow: tuple[str, ...] = ()
+
+    def simulator_class(self) -> Any:
+        """The simulator class: a registered name, or an allowed ``"module:Class"``."""
+        from teachkit.registry import simulator_class
+        from teachkit.simulators import Simulator
+
+        if not isinstance(self.simulator, str):
+            raise ValidationError(
+                "simulator", [f"expected a name (string), got {self.simulator!r}"]
+            )
+        if ":" in self.simulator:
+            return allowed_class(self.simulator, "simulator", Simulator, check_allow(self.allow))
+        return simulator_class(self.simulator)
+
+    def out_dir(self, root: str | os.PathLike[str] = "bench-results") -> Path:
+        """Where results go by default: ``root/`` and the name as a safe folder name
+        (:func:`folder_name`), so no suite name can point outside ``root``."""
+        return Path(root) / folder_name(self.name)
 
     def replace(self, **changes: Any) -> Suite:
         """A copy with some fields changed."""
@@ -133,10 +222,11 @@ class Suite:
             known = {t.label: t for t in self.teachers}
             changes["teachers"] = tuple(known.get(t) or TeacherSpec(t) for t in teachers)
         if seeds is not None:
-            changes["seeds"] = tuple(range(seeds)) if isinstance(seeds, int) else tuple(seeds)
+            changes["seeds"] = _seed_tuple(seeds)
         if steps is not None:
             changes["steps"] = steps
-            changes["eval_every"] = min(self.eval_every, steps)
+            if _is_int(steps):  # else check() reports it
+                changes["eval_every"] = min(self.eval_every, steps)
         suite = self.replace(**changes)
         suite.check()
         return suite
@@ -177,6 +267,23 @@ def _is_int(x: Any) -> bool:
     return isinstance(x, int) and not isinstance(x, bool)
 
 
+MAX_SEEDS = 10_000
+"""The most paired seeds a suite may ask for by number."""
+
+
+def _seed_tuple(seeds: Any) -> tuple[Any, ...]:
+    """Seeds given as a number (``range``) or as a list, for :meth:`Suite.with_overrides`."""
+    if _is_int(seeds):
+        if not 1 <= seeds <= MAX_SEEDS:
+            raise ValidationError(
+                "seeds", [f"expected a number of seeds in [1, {MAX_SEEDS:_}], got {seeds!r}"]
+            )
+        return tuple(range(seeds))
+    if isinstance(seeds, str | bytes) or not isinstance(seeds, Sequence | set | frozenset):
+        raise ValidationError("seeds", [f"expected a number or a list of seeds, got {seeds!r}"])
+    return tuple(seeds)
+
+
 def _unknown_keys(
     problems: list[str], where: str, table: Mapping[str, Any], allowed: Sequence[str]
 ) -> None:
@@ -192,7 +299,7 @@ def _unknown_params(
 ) -> None:
     try:
         sig = inspect.signature(cls)
-    except (TypeError, ValueError):  # pragma: no cover - builtins without signatures
+    except (TypeError, ValueError, OverflowError):  # pragma: no cover - builtins without signatures
         return
     if any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values()):
         return
@@ -207,12 +314,15 @@ def _unknown_params(
 
 def _check_suite(suite: Suite, *, simulator: bool = True) -> list[str]:
     problems: list[str] = []
-    from teachkit.registry import simulator_class
-
+    allow: tuple[str, ...] = ()
+    try:
+        allow = check_allow(suite.allow)
+    except ValidationError as exc:
+        problems.append(str(exc))
     sim_cls = None
     if simulator:
         try:
-            sim_cls = simulator_class(suite.simulator)
+            sim_cls = suite.replace(allow=allow).simulator_class()
         except ValidationError as exc:
             problems.append(f"simulator.name: {exc}")
     if sim_cls is not None:
@@ -232,7 +342,7 @@ def _check_suite(suite: Suite, *, simulator: bool = True) -> list[str]:
             )
         labels.add(t.label)
         try:
-            cls = t.resolve()
+            cls = t.resolve(allow)
         except ValidationError as exc:
             problems.append(f"{where}name: {exc}")
             continue
@@ -259,7 +369,9 @@ def _check_suite(suite: Suite, *, simulator: bool = True) -> list[str]:
     return problems
 
 
-def _parse(data: Mapping[str, Any], name: str, source: str) -> tuple[Suite | None, list[str]]:
+def _parse(
+    data: Mapping[str, Any], name: str, source: str, allow: tuple[str, ...] = ()
+) -> tuple[Suite | None, list[str]]:
     """A Suite from a parsed TOML table, and the type problems found on the way."""
     problems: list[str] = []
     _unknown_keys(problems, "", data, _TOP_KEYS)
@@ -330,15 +442,19 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> tuple[Suite | Non
 
     seeds = data.get("seeds", ())
     if _is_int(seeds):
-        if seeds < 1:
+        if not 1 <= seeds <= MAX_SEEDS:
             problems.append(
-                f"seeds: expected a number of seeds >= 1 or a list of seeds, got {seeds!r}"
+                f"seeds: expected a number of seeds in [1, {MAX_SEEDS:_}] or a list of seeds, "
+                f"got {seeds!r}"
             )
-        seeds = tuple(range(max(seeds, 0)))
+        seeds = tuple(range(min(max(seeds, 0), MAX_SEEDS)))
     elif isinstance(seeds, list):
         seeds = tuple(seeds)
     else:
-        problems.append(f"seeds: expected a number of seeds >= 1 or a list of seeds, got {seeds!r}")
+        problems.append(
+            f"seeds: expected a number of seeds in [1, {MAX_SEEDS:_}] or a list of seeds, "
+            f"got {seeds!r}"
+        )
         seeds = ()
     steps = data.get("steps", 1)
     eval_every = data.get("eval_every", max(1, steps // 10) if _is_int(steps) else 1)
@@ -360,6 +476,7 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> tuple[Suite | Non
         bins=data.get("bins", 10),
         description=str(data.get("description", "")),
         source=source,
+        allow=allow,
     )
     # Report the checks of every key that parsed, next to the type problems of the others.
     seen = {p.split(":")[0].split("[")[0].split(".")[0] for p in problems}
@@ -370,19 +487,28 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> tuple[Suite | Non
     return (None if problems else suite), problems
 
 
-def load_suite(path: str | os.PathLike[str]) -> Suite:
-    """Read and check a suite file; every problem is reported at once, naming the key."""
+def load_suite(path: str | os.PathLike[str], *, allow: Sequence[str] = ()) -> Suite:
+    """Read and check a suite file; every problem is reported at once, naming the key.
+
+    Simulator and teacher names resolve through :mod:`teachkit.registry`; a
+    ``"module:Class"`` name only when its module is in ``allow`` (nothing by default).
+    """
+    allow = check_allow(allow)
     p = Path(path)
     subject = f"suite file {str(p)!r}"
     try:
-        text = p.read_text()
+        text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ValidationError(subject, [f"cannot be read: {exc.strerror or exc}"]) from exc
+        raise ValidationError(subject, [f"cannot be read: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            subject, [f"expected UTF-8 text, got the byte 0x{exc.object[exc.start]:02x}"]
+        ) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError(subject, [f"is not valid TOML: {exc}"]) from exc
-    suite, problems = _parse(data, p.stem, str(p))
+    suite, problems = _parse(data, p.stem, str(p), allow)
     if problems:
         raise ValidationError(subject, problems)
     assert suite is not None
@@ -411,11 +537,12 @@ def list_suites() -> dict[str, Path]:
     return found
 
 
-def find_suite(name_or_path: str | os.PathLike[str]) -> Suite:
-    """A suite by file path, or by name from :func:`list_suites`."""
+def find_suite(name_or_path: str | os.PathLike[str], *, allow: Sequence[str] = ()) -> Suite:
+    """A suite by file path, or by name from :func:`list_suites` (``allow``: see
+    :func:`load_suite`)."""
     text = str(name_or_path)
     if text.endswith(".toml") or os.sep in text or Path(text).is_file():
-        return load_suite(text)
+        return load_suite(text, allow=allow)
     known = list_suites()
     if text not in known:
         where = ", ".join(str(d) for d in suite_dirs()) or "no suite directory found"
@@ -426,4 +553,4 @@ def find_suite(name_or_path: str | os.PathLike[str]) -> Suite:
                 f"(looked in {where}); pass a path to a .toml file to use another"
             ],
         )
-    return load_suite(known[text])
+    return load_suite(known[text], allow=allow)

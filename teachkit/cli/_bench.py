@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
-from pathlib import Path
 from typing import Any
 
 
@@ -26,7 +25,17 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--seeds", type=int, help="number of paired seeds (default: the suite's)")
     parser.add_argument("--steps", type=int, help="practice steps per run (default: the suite's)")
-    parser.add_argument("--out", help="output directory (default: bench-results/SUITE)")
+    parser.add_argument(
+        "--out", help="output directory (default: bench-results/SUITE, as a safe folder name)"
+    )
+    parser.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="let the suite name classes from MODULE as 'MODULE:Class' (repeatable); "
+        "without it only registered names are used, since importing a module runs its code",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.set_defaults(func=run)
 
@@ -44,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
             try:
                 from teachkit.benchmark import load_suite
 
-                s = load_suite(path)
+                s = load_suite(path, allow=args.allow)
                 what = f"{s.simulator}, {len(s.teachers)} teachers, {len(s.seeds)} seeds, {s.steps} steps"
                 if s.description:
                     what += f": {s.description}"
@@ -56,13 +65,17 @@ def run(args: argparse.Namespace) -> int:
         raise ValidationError(
             "bench", ["--suite: expected a suite name or file (or --list), got none"]
         )
+    from teachkit.cli._paths import check_out_dir
+
+    if args.out is not None:
+        check_out_dir(args.out)
     teachers = None
     if args.teachers is not None:
         teachers = [t.strip() for t in args.teachers.split(",") if t.strip()]
-    suite = find_suite(args.suite).with_overrides(
+    suite = find_suite(args.suite, allow=args.allow).with_overrides(
         teachers=teachers, seeds=args.seeds, steps=args.steps
     )
-    out = Path(args.out) if args.out else Path("bench-results") / suite.name
+    out = check_out_dir(args.out if args.out is not None else suite.out_dir())
     command = "teachkit " + " ".join(shlex.quote(a) for a in sys.argv[1:]) if sys.argv else ""
     result = run_suite(suite, out, progress=not args.no_progress, command=command)
     print(result.markdown)

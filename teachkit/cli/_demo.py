@@ -125,16 +125,20 @@ def durable_curriculum(out: Path) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
+    from teachkit._validation import check_positive_int
     from teachkit.benchmark import report_page, run_suite
+    from teachkit.cli._paths import check_out_dir, make_out_dir
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = check_out_dir(args.out)
+    check_positive_int("--seeds", args.seeds)
+    suites = demo_suites(args.seeds, args.quick)
+    make_out_dir(out)
     print("1. A durable curriculum (SQLite): ask, tell, reload")
     same = durable_curriculum(out)
 
     print("\n2. Teachers compared on simulated learners, over paired seeds")
     sections, tables = [], []
-    for kind, suite in demo_suites(args.seeds, args.quick):
+    for kind, suite in suites:
         print(
             f"  {kind}: {suite.description}; teachers {', '.join(t.label for t in suite.teachers)}"
         )

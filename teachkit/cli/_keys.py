@@ -36,10 +36,12 @@ def _keys(url: str) -> Any:
         raise MissingDependencyError(
             f"teachkit keys needs {exc.name}: pip install 'teachkit[server]'"
         ) from None
+    from teachkit.cli._storage import _database_errors
     from teachkit.storages._sql import SQLStorage
 
-    storage = SQLStorage(url)
-    return storage, Keys(storage.engine)
+    with _database_errors(url):  # a file that is not a database, a server that is not there
+        storage = SQLStorage(url)
+        return storage, Keys(storage.engine)
 
 
 def _create(args: argparse.Namespace) -> int:

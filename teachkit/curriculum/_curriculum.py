@@ -11,11 +11,11 @@ import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
-from teachkit import _codec
+from teachkit import _codec, _validation
 from teachkit._batch import EventBatch, OutcomeBatch
 from teachkit._legacy import upgrade_config, upgrade_state
 from teachkit._records import Assignment, Event, Outcome, Task
@@ -100,6 +100,10 @@ class Curriculum:
         1.0
     """
 
+    MAX_BATCH: ClassVar[int] = _validation.MAX_BATCH
+    """The most tasks one :meth:`ask_many` or :meth:`peek` hands out (100,000): a bound on
+    the memory one call can claim; ask in several calls for more."""
+
     def __init__(
         self,
         teacher: BaseTeacher,
@@ -121,7 +125,7 @@ class Curriculum:
             teacher = teacher.copy()  # type: ignore[attr-defined]
         _check_name(name)
         _check_lease(lease)
-        check_positive_int("snapshot_every", snapshot_every)
+        snapshot_every = check_positive_int("snapshot_every", snapshot_every)
         store = get_storage(storage)
         config = {
             "teacher": teacher.to_config(),
@@ -345,9 +349,10 @@ class Curriculum:
         return assignment
 
     def ask_many(self, learner_id: str, n: int) -> AssignmentBatch:
-        """Hand ``learner_id`` ``n`` tasks at once (one op; the fast path for machines)."""
+        """Hand ``learner_id`` ``n`` tasks at once (one op; the fast path for machines);
+        ``n`` is at most :attr:`MAX_BATCH`."""
         check_learner_id(learner_id)
-        n = check_positive_int("n", n)
+        n = _validation.check_batch_size(n)
         now_dt = self._now()
         now = now_dt.timestamp()
         expires = None if self._lease is None else now + self._lease
@@ -389,6 +394,7 @@ class Curriculum:
         With a ``request_id``, telling again with the same id returns the first Event
         instead of raising (a retry whose first try did get through).
         """
+        _check_flag("tell", "skip_if_finished", skip_if_finished)
         if not isinstance(outcome, Outcome):
             raise ValidationError(
                 "tell",
@@ -455,8 +461,9 @@ class Curriculum:
         before anything is written: one bad item rejects all of them. An empty batch
         (no assignments, an empty OutcomeBatch) is a no-op: it returns 0 and writes no op.
         """
+        _check_flag("tell_many", "skip_if_finished", skip_if_finished)
         if outcomes is None:
-            pairs: list[Any] = list(items)
+            pairs: list[Any] = _listed(items, "items")
             bad = [i for i, p in enumerate(pairs) if not (isinstance(p, tuple) and len(p) == 2)]
             if bad:
                 raise ValidationError(
@@ -469,13 +476,14 @@ class Curriculum:
             targets: Any = [p[0] for p in pairs]
             outs: Any = [p[1] for p in pairs]
         else:
-            targets, outs = items, outcomes
+            targets = items if isinstance(items, AssignmentBatch) else _listed(items, "assignments")
+            outs = outcomes
         ids = self._ids(targets, "tell_many")
         known = (
             targets if isinstance(targets, AssignmentBatch) and targets._texts is not None else None
         )
         if not isinstance(outs, OutcomeBatch):
-            outs = list(outs)
+            outs = _listed(outs, "outcomes")
             bad = [i for i, o in enumerate(outs) if not isinstance(o, Outcome)]
             if bad:
                 raise ValidationError(
@@ -590,6 +598,11 @@ class Curriculum:
                     problems.append(f"[{i}]: assignment {t.id} {foreign}")
                 ids.append(t.id)
             elif isinstance(t, int | np.integer) and not isinstance(t, bool):
+                if not 0 <= t <= _MAX_ID:  # ids are stored as 64-bit integers
+                    problems.append(
+                        f"[{i}]: expected an assignment id in [0, 2**63 - 1], got {_validation.short_repr(t)}"
+                    )
+                    continue
                 ids.append(int(t))
             else:
                 problems.append(f"[{i}]: expected an Assignment or its integer id, got {t!r}")
@@ -785,7 +798,7 @@ class Curriculum:
         the teacher.
         """
         check_learner_id(learner_id)
-        n = check_positive_int("n", n)
+        n = _validation.check_batch_size(n)
         with self._lock:
             self.refresh()
             twin = copy.deepcopy(self._teacher)
@@ -1019,3 +1032,27 @@ def _check_lease(lease: Any) -> None:
         raise ValidationError(
             "Curriculum", [f"lease: expected a positive timedelta or None, got {lease!r}"]
         )
+
+
+_MAX_ID = 2**63 - 1
+
+
+def _check_flag(where: str, name: str, value: Any) -> None:
+    if not isinstance(value, bool | np.bool_):
+        raise ValidationError(
+            where, [f"{name}: expected True or False, got {_validation.short_repr(value)}"]
+        )
+
+
+def _listed(items: Any, what: str) -> list[Any]:
+    """``list(items)`` for tell_many's arguments, or a ValidationError naming them."""
+    problem = [
+        f"{what}: expected a list (or an AssignmentBatch / OutcomeBatch), got "
+        f"{type(items).__name__}"
+    ]
+    if isinstance(items, str | bytes | Mapping) or not isinstance(items, Iterable):
+        raise ValidationError("tell_many", problem)
+    try:
+        return list(items)
+    except TypeError:  # a 0-d array is Iterable but cannot be iterated
+        raise ValidationError("tell_many", problem) from None

@@ -18,12 +18,12 @@ def _strings(values: Any) -> np.ndarray:
 def _float_column(problems: list[str], name: str, values: Any) -> np.ndarray | None:
     try:
         arr = np.asarray(values, dtype=np.float64).ravel()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         bad = []
         for i, v in enumerate(list(values)):
             try:
                 float(v)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 bad.append(i)
         shown = ", ".join(f"row {i}: {list(values)[i]!r}" for i in bad[:3])
         problems.append(f"{name}: expected numbers, got {shown}")

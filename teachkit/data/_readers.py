@@ -8,6 +8,8 @@ an error unless ``duplicates="drop"`` or ``"keep"``; what was changed is reporte
 from __future__ import annotations
 
 import csv
+import io
+import shlex
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,30 +23,83 @@ from teachkit.errors import MissingDependencyError, ValidationError
 from teachkit.spaces import Discrete
 
 
-def _read_table(path: str | Path) -> dict[str, list[str]]:
-    """Columns of a CSV (stdlib) or Parquet (pyarrow) file, as lists of strings."""
+def _data_file(path: str | Path) -> Path:
+    """``path`` as a Path, or a ValidationError when it is not a readable file."""
     p = Path(path)
     if not p.exists():
         raise ValidationError("data file", [f"no such file: {str(p)!r}"])
-    if p.suffix.lower() in (".parquet", ".pq"):
-        try:
-            import pyarrow.parquet as pq
-        except ImportError:
-            raise MissingDependencyError(
-                "reading Parquet needs pyarrow: pip install 'teachkit[bench]'"
-            ) from None
+    if not p.is_file():
+        raise ValidationError(
+            "data file",
+            [f"expected a file, got the directory {str(p)!r}; pass the log file inside it"],
+        )
+    return p
+
+
+def read_text(path: str | Path) -> str:
+    """The text of a UTF-8 file (a leading byte-order mark is dropped), or a ValidationError
+    that says where the bytes stop being UTF-8 and how to convert the file."""
+    p = _data_file(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ValidationError(
+            "data file", [f"{str(p)!r} cannot be read: {exc.strerror or exc}"]
+        ) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ValidationError(
+            str(p),
+            [
+                f"expected UTF-8 text, got the byte 0x{data[exc.start]:02x} on line {line} "
+                f"(byte offset {exc.start}); save the file as UTF-8, e.g. "
+                f"iconv -f latin1 -t utf-8 {shlex.quote(str(p))} > fixed.csv"
+            ],
+        ) from None
+
+
+def _read_parquet(p: Path) -> dict[str, list[str]]:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise MissingDependencyError(
+            "reading Parquet needs pyarrow: pip install 'teachkit[bench]'"
+        ) from None
+    try:
         table = pq.read_table(p)
-        return {
-            name: ["" if v is None else str(v) for v in table.column(name).to_pylist()]
-            for name in table.column_names
-        }
-    with p.open(newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
+    except (pa.ArrowException, OSError) as exc:
+        raise ValidationError(
+            str(p),
+            [
+                f"expected a Parquet file, got one pyarrow cannot read ({exc}); "
+                "check the file, or rename a CSV file to .csv"
+            ],
+        ) from None
+    return {
+        name: ["" if v is None else str(v) for v in table.column(name).to_pylist()]
+        for name in table.column_names
+    }
+
+
+def _read_table(path: str | Path) -> dict[str, list[str]]:
+    """Columns of a CSV (stdlib) or Parquet (pyarrow) file, as lists of strings."""
+    p = _data_file(path)
+    if p.suffix.lower() in (".parquet", ".pq"):
+        return _read_parquet(p)
+    try:
+        reader = csv.reader(io.StringIO(read_text(p), newline=""))
         header = next(reader, None)
         if header is None:
             raise ValidationError(str(p), ["expected a header row, got an empty file"])
         header = [h.strip() for h in header]
         rows = list(reader)
+    except csv.Error as exc:
+        raise ValidationError(
+            str(p), [f"expected CSV, got a line it cannot parse: {exc}"]
+        ) from None
     bad = [i + 2 for i, r in enumerate(rows) if len(r) != len(header)]
     if bad:
         raise ValidationError(
@@ -294,10 +349,7 @@ def read_dkt(
     ``duplicates``, accepted for a uniform interface, never apply: there are no times).
     """
     source = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise ValidationError("data file", [f"no such file: {source!r}"])
-    lines = [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    lines = [ln.strip() for ln in read_text(path).splitlines() if ln.strip()]
     if len(lines) % 3:
         raise ValidationError(
             source, [f"expected three lines per learner, got {len(lines)} non-empty lines"]
@@ -382,13 +434,18 @@ FORMATS = ("long", "pykt", "dkt", "pybkt", "review")
 
 def detect_format(path: str | Path) -> str:
     """Guess a log's format from its name and header (see :data:`FORMATS`)."""
-    p = Path(path)
-    if not p.exists():
-        raise ValidationError("data file", [f"no such file: {str(p)!r}"])
+    p = _data_file(path)
     if p.suffix.lower() in (".parquet", ".pq"):
         return "long"
-    with p.open(encoding="utf-8") as fh:
-        first = fh.readline().strip()
+    try:
+        with p.open("rb") as fh:
+            raw = fh.readline(65536)
+    except OSError as exc:
+        raise ValidationError(
+            "data file", [f"{str(p)!r} cannot be read: {exc.strerror or exc}"]
+        ) from None
+    # the reader reports bytes that are not UTF-8; guessing needs only the header's words
+    first = raw.decode("utf-8-sig", errors="replace").strip()
     header = {h.strip() for h in first.split(",")}
     if first.isdigit():
         return "dkt"

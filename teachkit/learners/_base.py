@@ -14,7 +14,7 @@ from teachkit._batch import EventBatch
 from teachkit._component import Component
 from teachkit._records import Event
 from teachkit._time import utcnow
-from teachkit._validation import check_learner_id, preview
+from teachkit._validation import check_learner_id, check_seed, preview
 from teachkit.data._log import InteractionLog
 from teachkit.errors import ValidationError
 from teachkit.learners._inputs import _learner_list, _seconds, _steps, as_log
@@ -93,10 +93,7 @@ class BaseLearnerModel(Component):
                     f"got {type(space).__name__}"
                 ],
             )
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-            raise ValidationError(
-                type(self).__name__, [f"seed: expected an integer or None, got {seed!r}"]
-            )
+        check_seed(type(self).__name__, seed)
         self.space = space
         self.seed = seed
         self._rng = np.random.default_rng(seed)

@@ -119,7 +119,7 @@ class BKT(BaseLearnerModel):
                 "BKT", [f"engine: expected 'auto', 'numpy' or 'numba', got {engine!r}"]
             )
         check_positive_int("max_iter", max_iter)
-        if not tol > 0:
+        if isinstance(tol, bool) or not isinstance(tol, int | float | np.number) or not tol > 0:
             raise ValidationError("BKT", [f"tol: expected a number > 0, got {tol!r}"])
         self.forgets = forgets
         self.per_item = per_item

@@ -6,6 +6,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from teachkit._validation import check_number
 from teachkit.data._log import InteractionLog
 from teachkit.errors import ValidationError
 from teachkit.learners._base import BaseLearnerModel, State
@@ -56,7 +57,12 @@ class Elo(BaseLearnerModel):
         update_items: bool = True,
         seed: int | None = None,
     ) -> None:
-        if not alpha > 0 or not beta >= 0:
+        if (
+            check_number([], "alpha", alpha) is None
+            or check_number([], "beta", beta) is None
+            or not alpha > 0
+            or not beta >= 0
+        ):
             raise ValidationError(
                 "Elo", [f"expected alpha > 0 and beta >= 0, got {alpha!r}, {beta!r}"]
             )

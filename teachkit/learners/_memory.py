@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from teachkit._time import from_timestamp
-from teachkit._validation import check_learner_id, check_positive_int
+from teachkit._validation import check_learner_id, check_number, check_positive_int
 from teachkit.data import _fsrs
 from teachkit.data._log import InteractionLog
 from teachkit.errors import ValidationError
@@ -70,11 +70,14 @@ class MemoryModel(BaseLearnerModel):
         max_iter: int = 200,
         seed: int | None = None,
     ) -> None:
-        if grades not in ("binary", "four"):
+        if not isinstance(grades, str) or grades not in ("binary", "four"):
             raise ValidationError(
                 "MemoryModel", [f"grades: expected 'binary' or 'four', got {grades!r}"]
             )
-        if not min_interval_days >= 0:
+        if (
+            check_number([], "min_interval_days", min_interval_days) is None
+            or not min_interval_days >= 0
+        ):
             raise ValidationError(
                 "MemoryModel", [f"min_interval_days: expected >= 0, got {min_interval_days!r}"]
             )

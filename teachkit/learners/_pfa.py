@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from teachkit._validation import check_number
 from teachkit.data._log import InteractionLog
 from teachkit.errors import ValidationError
 from teachkit.learners._base import BaseLearnerModel, State
@@ -45,7 +46,7 @@ class PFA(BaseLearnerModel):
         l2: float = 1e-3,
         seed: int | None = None,
     ) -> None:
-        if not l2 >= 0:
+        if check_number([], "l2", l2) is None or not l2 >= 0:
             raise ValidationError("PFA", [f"l2: expected a number >= 0, got {l2!r}"])
         self.item_difficulty = item_difficulty
         self.l2 = l2

@@ -70,7 +70,9 @@ class TorchLearnerModel(BaseLearnerModel):
             check_positive_int(name, value)
         if not lr > 0:
             raise ValidationError(type(self).__name__, [f"lr: expected a number > 0, got {lr!r}"])
-        if device not in ("auto", "cpu", "cuda") and not str(device).startswith("cuda:"):
+        if not isinstance(device, str) or (
+            device not in ("auto", "cpu", "cuda") and not device.startswith("cuda:")
+        ):
             raise ValidationError(
                 type(self).__name__,
                 [f"device: expected 'auto', 'cpu' or 'cuda[:n]', got {device!r}"],

@@ -10,8 +10,12 @@ import numpy as np
 from teachkit._batch import EventBatch
 from teachkit._component import Component
 from teachkit._teacher import BaseTeacher
+from teachkit._validation import check_positive_int, check_seed
 from teachkit.errors import ValidationError
 from teachkit.spaces import Space
+
+MAX_LEARNERS = 1_000_000
+"""The most simulated learners one simulator holds (its state is per learner)."""
 
 
 class Simulator(ABC):
@@ -48,7 +52,8 @@ class Simulator(ABC):
     tasks_per_step: int = 1
 
     def __init__(self, n_learners: int = 1, *, seed: int | None = None) -> None:
-        self.n_learners = int(n_learners)
+        self.n_learners = check_positive_int("n_learners", n_learners, maximum=MAX_LEARNERS)
+        check_seed(type(self).__name__, seed)
         self.seed = seed
         self.learner_ids = np.array([f"s{i}" for i in range(self.n_learners)], dtype=object)
 

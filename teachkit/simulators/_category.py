@@ -215,10 +215,10 @@ class CategoryStudent(Simulator, Component):
         report: str = "groups",
     ) -> None:
         check = Checker("CategoryStudent")
-        check.integer("n_learners", n_learners)
+        check.integer("n_learners", n_learners, 1, 1_000_000)
         check_seed("CategoryStudent", seed)
         check.choice("preset", preset, tuple(PRESETS))
-        base = PRESETS.get(preset, PRESETS["sec"])
+        base = PRESETS.get(preset if isinstance(preset, str) else "sec", PRESETS["sec"])
         given = {
             "n_levels": n_levels,
             "group_size": group_size,
@@ -230,7 +230,7 @@ class CategoryStudent(Simulator, Component):
         cfg = {k: base[k] if v is None else v for k, v in given.items()}
         check.integer("n_levels", cfg["n_levels"], 1, 1000)
         check.integer("group_size", cfg["group_size"], 2, 4096)
-        check.integer("batch_size", cfg["batch_size"], 1)
+        check.integer("batch_size", cfg["batch_size"], 1, 100_000)
         check.number("initial_accuracy", cfg["initial_accuracy"], 1e-4, 1 - 1e-4)
         check.number("level_gap", cfg["level_gap"], 0.0, 20.0)
         check.number("learn_rate", cfg["learn_rate"], 0.0, 100.0)
@@ -341,9 +341,9 @@ class CategoryStudent(Simulator, Component):
         if self.forgetting > 0:
             self._c = self._c0 + (1.0 - self.forgetting) * (self._c - self._c0)
         if self.drift > 0:
-            self._c = self._c + rng.normal(0.0, self.drift, self._c.shape)
+            self._c = self._c + rng.normal(0.0, self.drift + 0.0, self._c.shape)
         rows = np.arange(n)[:, None]
-        z = rng.normal(0.0, self.prompt_spread, (n, b))
+        z = rng.normal(0.0, self.prompt_spread + 0.0, (n, b))
         p = sigmoid(self._c[rows, tasks] + z)
         rewards = (rng.random((n, b, big_g)) < p[:, :, None]).astype(np.float64)
         mean = rewards.mean(axis=2)

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from teachkit._batch import EventBatch, OutcomeBatch
-from teachkit._validation import check_positive_int, is_real
+from teachkit._validation import check_positive_int, check_seed, is_real
 from teachkit.errors import ValidationError
 from teachkit.simulators._base import Simulator
 from teachkit.simulators._class_incremental_oracle import ClassIncrementalOracle
@@ -120,13 +120,15 @@ class ClassIncrementalStudent(Simulator):
         test_fraction: float = 0.3,
         tasks_per_step: int = 1,
     ) -> None:
-        n_learners = check_positive_int("n_learners", n_learners)
+        n_learners = check_positive_int("n_learners", n_learners, maximum=1_000_000)
         problems = []
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-            problems.append(f"seed: expected an integer or None, got {seed!r}")
-        if dataset not in DATASETS:
+        try:
+            check_seed("ClassIncrementalStudent", seed)
+        except ValidationError as exc:
+            problems.extend(exc.problems)
+        if not isinstance(dataset, str) or dataset not in DATASETS:
             problems.append(f"dataset: expected one of {list(DATASETS)}, got {dataset!r}")
-        if model not in MODELS:
+        if not isinstance(model, str) or model not in MODELS:
             problems.append(f"model: expected one of {list(MODELS)}, got {model!r}")
         if lr is not None and not (is_real(lr) and 0 < lr < np.inf):
             problems.append(f"lr: expected a positive number or None, got {lr!r}")
@@ -139,7 +141,7 @@ class ClassIncrementalStudent(Simulator):
         self.replay = check_positive_int("replay", replay, minimum=0)
         self.batch_size = check_positive_int("batch_size", batch_size)
         self.chunk = None if chunk is None else check_positive_int("chunk", chunk)
-        self.tasks_per_step = check_positive_int("tasks_per_step", tasks_per_step)
+        self.tasks_per_step = check_positive_int("tasks_per_step", tasks_per_step, maximum=100_000)
         super().__init__(n_learners, seed=seed)
         self.dataset, self.model = dataset, model
         self.lr = (0.05 if model == "sgd" else 0.1) if lr is None else float(lr)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from teachkit._batch import EventBatch
-from teachkit._validation import check_positive_int, is_real
+from teachkit._validation import check_positive_int, check_seed, is_real
 from teachkit.errors import ValidationError
 from teachkit.simulators._base import Simulator
 from teachkit.simulators._grid_oracle import GridToyOracle
@@ -108,13 +108,14 @@ class GridToyStudent(Simulator):
         tasks_per_step: int = 1,
     ) -> None:
         where = "GridToyStudent"
-        self.n_learners = check_positive_int("n_learners", n_learners)
-        self.dims = check_positive_int("dims", dims)
+        self.n_learners = check_positive_int("n_learners", n_learners, maximum=1_000_000)
+        self.dims = check_positive_int("dims", dims, maximum=32)
         self.cells = check_positive_int("cells", cells)
-        self.irrelevant_dims = check_positive_int("irrelevant_dims", irrelevant_dims, minimum=0)
-        self.tasks_per_step = check_positive_int("tasks_per_step", tasks_per_step)
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)):
-            raise ValidationError(where, [f"seed: expected an integer or None, got {seed!r}"])
+        self.irrelevant_dims = check_positive_int(
+            "irrelevant_dims", irrelevant_dims, minimum=0, maximum=1000
+        )
+        self.tasks_per_step = check_positive_int("tasks_per_step", tasks_per_step, maximum=100_000)
+        check_seed(where, seed)
         links = self.cells**self.dims * (2**self.dims - 1)
         if links > 16_000_000:
             raise ValidationError(
@@ -225,7 +226,7 @@ class GridToyStudent(Simulator):
         dim = self._space.dim
         try:
             arr = np.asarray(tasks, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(
                 where,
                 [

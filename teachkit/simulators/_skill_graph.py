@@ -142,7 +142,7 @@ class SkillGraphStudent(Simulator, Component):
         retention_delay: float = 168.0,
     ) -> None:
         check = Checker("SkillGraphStudent")
-        check.integer("n_learners", n_learners)
+        check.integer("n_learners", n_learners, 1, 1_000_000)
         check_seed("SkillGraphStudent", seed)
         check.choice("preset", preset, PRESETS)
         if preset == "arithmetic":
@@ -156,7 +156,7 @@ class SkillGraphStudent(Simulator, Component):
             check.integer("n_skills", n_skills, 2, 5000)
         if items_per_skill is not None:
             check.integer("items_per_skill", items_per_skill, 1, 100)
-        check.integer("tasks_per_step", tasks_per_step)
+        check.integer("tasks_per_step", tasks_per_step, 1, 100_000)
         check.integer("steps_per_session", steps_per_session)
         check.number("session_gap", session_gap, 0.0)
         check.number("seconds_per_task", seconds_per_task, 0.0)
@@ -211,7 +211,8 @@ class SkillGraphStudent(Simulator, Component):
         n, k = self.n_learners, len(self._graph.skills)
 
         def trait(mean: float, high: float) -> np.ndarray:
-            return np.clip(mean * rng.lognormal(0.0, trait_spread, n), 0.0, high)
+            # + 0.0: numpy refuses a spread of -0.0, which the range check lets through
+            return np.clip(mean * rng.lognormal(0.0, trait_spread + 0.0, n), 0.0, high)
 
         self._eta = trait(learn_rate, 1.0)
         self._phi = trait(forget_rate, np.inf)

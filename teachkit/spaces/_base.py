@@ -93,7 +93,7 @@ class Space(ABC):
         :func:`teachkit.registry.resolve_class` does for classes in stored configs.
         """
         kind = data.get("type") if isinstance(data, Mapping) else None
-        if kind not in Space._registry:
+        if not isinstance(kind, str) or kind not in Space._registry:
             known = sorted(Space._registry)
             raise ValidationError(
                 "Space.from_dict",

@@ -9,9 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from teachkit._validation import is_real, preview
+from teachkit._validation import is_int, is_real, preview, short_repr
 from teachkit.errors import ValidationError
 from teachkit.spaces._base import Space
+
+MAX_DIM = 10_000
+"""The most dimensions a Box space may have."""
 
 
 class Box(Space):
@@ -46,6 +49,16 @@ class Box(Space):
     ) -> None:
         subject = "Box space"
         problems: list[str] = []
+        if names is not None and (
+            isinstance(names, str | bytes) or not isinstance(names, Sequence)
+        ):
+            raise ValidationError(
+                subject, [f"names: expected a list of names, got {type(names).__name__}"]
+            )
+        if dim is not None and (not is_int(dim) or not 1 <= dim <= MAX_DIM):
+            raise ValidationError(
+                subject, [f"dim: expected an integer in [1, {MAX_DIM:_}], got {short_repr(dim)}"]
+            )
         scalar = is_real(low) and is_real(high)
         if scalar:
             d = len(names) if names is not None else (dim if dim is not None else 1)
@@ -75,7 +88,7 @@ class Box(Space):
         names = tuple(names)
         if len(names) != d:
             problems.append(f"names: expected {d} names (one per dimension), got {len(names)}")
-        elif len(set(names)) != d or not all(isinstance(n, str) and n for n in names):
+        elif not all(isinstance(n, str) and n for n in names) or len(set(names)) != d:
             problems.append(f"names: expected unique non-empty strings, got {list(names)!r}")
         for i in range(d):
             label = names[i] if i < len(names) else f"dimension {i}"
@@ -125,7 +138,7 @@ class Box(Space):
     def contains(self, task: Any) -> bool:
         try:
             x = np.asarray(task, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return False
         return (
             x.shape == (self.dim,)
@@ -202,6 +215,9 @@ class Box(Space):
         unknown = sorted(set(data) - {"type", "low", "high", "names"})
         if unknown:
             raise ValidationError("Box.from_dict", [f"unknown keys {unknown}"])
+        missing = [k for k in ("low", "high") if k not in data]
+        if missing:
+            raise ValidationError("Box.from_dict", [f"missing keys {missing}"])
         return cls(data["low"], data["high"], names=data.get("names"))
 
     def __repr__(self) -> str:

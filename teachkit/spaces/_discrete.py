@@ -11,7 +11,19 @@ import numpy as np
 from teachkit._validation import all_valid, did_you_mean, name_problem, preview
 from teachkit.errors import ValidationError
 from teachkit.spaces._base import Space
-from teachkit.spaces._graph import ancestors, normalize_prerequisites, topological_order
+from teachkit.spaces._graph import (
+    ancestors,
+    check_shape,
+    normalize_prerequisites,
+    topological_order,
+)
+
+MAX_TASKS = 2**62
+"""The most tasks a counted space may have (its length must fit in a machine integer)."""
+
+MAX_TAGGED = 1_000_000
+"""The most tasks of a counted space with skills, prerequisites or retired tasks (they
+spell out every task name)."""
 
 
 class _CountNames(Sequence[str]):
@@ -89,6 +101,20 @@ class Discrete(Space):
                 raise ValidationError(
                     subject, [f"expected at least one task, got a count of {int(tasks)}"]
                 )
+            if tasks > MAX_TASKS:
+                raise ValidationError(
+                    subject,
+                    [f"expected at most 2**62 tasks, got a count of {len(str(int(tasks)))} digits"],
+                )
+            if tasks > MAX_TAGGED and (skills or prerequisites or retired):
+                raise ValidationError(
+                    subject,
+                    [
+                        f"skills, prerequisites and retired tasks need the task names, which a "
+                        f"count of {int(tasks):_} would spell out; use at most {MAX_TAGGED:_} "
+                        "tasks with them"
+                    ],
+                )
             self._names: Sequence[str] = _CountNames(int(tasks))
             self._counted = True
             self._index: dict[str, int] | None = None
@@ -97,10 +123,12 @@ class Discrete(Space):
             self._index = {name: i for i, name in enumerate(self._names)}
         self._skills = self._check_skills(subject, skills)
         level = prerequisite_level
-        if level not in (None, "tasks", "skills"):
+        if not (level is None or (isinstance(level, str) and level in ("tasks", "skills"))):
             raise ValidationError(
                 subject, [f"prerequisite_level: expected 'tasks' or 'skills', got {level!r}"]
             )
+        if prerequisites is not None:
+            check_shape(prerequisites, kind="task", subject=subject)
         if prerequisites and level is None:
             names = {
                 n
@@ -118,8 +146,6 @@ class Discrete(Space):
             self._prereqs = normalize_prerequisites(
                 prerequisites, list(nodes), kind=level[:-1] if level else "task", subject=subject
             )
-        elif prerequisites is not None and not isinstance(prerequisites, Mapping):
-            normalize_prerequisites(prerequisites, [], kind="task", subject=subject)
         self._retired, self.retired_mask = self._check_retired(subject, retired)
 
     def _check_retired(
@@ -146,7 +172,11 @@ class Discrete(Space):
 
     @staticmethod
     def _check_names(subject: str, tasks: Any) -> tuple[str, ...]:
-        if isinstance(tasks, str) or not isinstance(tasks, Sequence | np.ndarray):
+        if (
+            isinstance(tasks, str)
+            or not isinstance(tasks, Sequence | np.ndarray)
+            or getattr(tasks, "ndim", 1) != 1
+        ):
             raise ValidationError(
                 subject,
                 [f"tasks: expected a list of names or a count, got {type(tasks).__name__}"],
@@ -197,6 +227,11 @@ class Discrete(Space):
             mentioned.add(task)
             if task not in self._names:
                 problems.append(f"skills: unknown task {task!r}{did_you_mean(task, self._names)}")
+                continue
+            if not isinstance(tags, str | Sequence | set | frozenset) or isinstance(tags, bytes):
+                problems.append(
+                    f"skills of {task!r}: expected a skill name or a list of them, got {tags!r}"
+                )
                 continue
             tags = (tags,) if isinstance(tags, str) else tuple(tags)
             bad = [t for t in tags if not isinstance(t, str) or not t]
@@ -312,6 +347,14 @@ class Discrete(Space):
 
     def topological_order(self) -> tuple[str, ...]:
         """Nodes (tasks, or skills for a skill-level graph) with prerequisites first."""
+        if self._counted and self.n > MAX_TAGGED:
+            raise ValidationError(
+                "Discrete space",
+                [
+                    f"an order of all {self.n:_} tasks would spell out every name; give an "
+                    f"explicit order, or use at most {MAX_TAGGED:_} tasks"
+                ],
+            )
         nodes = self.skill_names if self.prerequisite_level == "skills" else tuple(self._names)
         return topological_order(nodes, self._prereqs)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cached_property
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from teachkit._seeding import spawn_seed
-from teachkit._validation import preview
+from teachkit._validation import did_you_mean, preview
 from teachkit.errors import ValidationError
 from teachkit.registry import resolve_class
 from teachkit.spaces._base import Space
@@ -287,7 +288,7 @@ class Generated(Space):
         where = f"{type(self._generator).__name__}.encode"
         try:
             v = np.asarray(self._generator.encode(params), dtype=np.float64)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:
             raise ValidationError(
                 where, [f"expected a vector of numbers, got an error: {exc}"]
             ) from exc
@@ -363,7 +364,24 @@ class Generated(Space):
             raise ValidationError(
                 "Generated.from_dict", [f"{data.get('generator')!r} is not a TaskGenerator"]
             )
-        return cls(gen_cls(**dict(data.get("options") or {})))
+        options = data.get("options") or {}
+        if not isinstance(options, Mapping) or not all(isinstance(k, str) for k in options):
+            raise ValidationError(
+                "Generated.from_dict",
+                [f"options: expected a mapping of keyword arguments, got {options!r:.80}"],
+            )
+        params = inspect.signature(gen_cls).parameters
+        if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            unknown = [k for k in options if k not in params]
+            if unknown:
+                raise ValidationError(
+                    "Generated.from_dict",
+                    [
+                        f"{gen_cls.__name__} takes no option {k!r}{did_you_mean(k, params)}"
+                        for k in unknown
+                    ],
+                )
+        return cls(gen_cls(**options))
 
     def __repr__(self) -> str:
         return f"Generated({self._generator!r})"

@@ -3,9 +3,49 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from teachkit._validation import did_you_mean
 from teachkit.errors import ValidationError
+
+
+def check_shape(prerequisites: Any, *, kind: str, subject: str) -> None:
+    """A mapping of names to a name or a list of names; pairs get an example of the fix."""
+    if not isinstance(prerequisites, Mapping):
+        example = ""
+        pairs = isinstance(prerequisites, Sequence) and not isinstance(prerequisites, str)
+        if (
+            pairs
+            and prerequisites
+            and all(isinstance(p, tuple | list) and len(p) == 2 for p in prerequisites)
+        ):
+            a, b = prerequisites[0]
+            example = f"; for pairs, write {{{b!r}: [{a!r}]}} if {a!r} comes before {b!r}"
+        raise ValidationError(
+            subject,
+            [
+                f"prerequisites: expected a mapping {{{kind}: [{kind}, ...]}} (each "
+                f"{kind} to the {kind}s that come before it), got "
+                f"{type(prerequisites).__name__}{example}"
+            ],
+        )
+    bad = [
+        k
+        for k, v in prerequisites.items()
+        if not isinstance(k, str)
+        or not (
+            isinstance(v, str)
+            or (isinstance(v, Sequence | set | frozenset) and all(isinstance(d, str) for d in v))
+        )
+    ]
+    if bad:
+        raise ValidationError(
+            subject,
+            [
+                f"prerequisites: expected {kind} names mapped to a name or a list of names, "
+                f"got {', '.join(f'{k!r}: {prerequisites[k]!r}' for k in bad[:3])}"
+            ],
+        )
 
 
 def normalize_prerequisites(
@@ -22,14 +62,7 @@ def normalize_prerequisites(
     """
     if prerequisites is None:
         return {}
-    if not isinstance(prerequisites, Mapping):
-        raise ValidationError(
-            subject,
-            [
-                f"prerequisites: expected a mapping {{{kind}: [{kind}, ...]}}, "
-                f"got {type(prerequisites).__name__}"
-            ],
-        )
+    check_shape(prerequisites, kind=kind, subject=subject)
     known = set(nodes)
     problems: list[str] = []
     graph: dict[str, tuple[str, ...]] = {}

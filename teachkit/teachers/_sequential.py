@@ -9,7 +9,7 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_positive_int
+from teachkit._validation import check_number, check_positive_int
 from teachkit.errors import ValidationError
 from teachkit.spaces import Box, Discrete, Space
 
@@ -67,12 +67,17 @@ class Sequential(BaseTeacher):
         self.stages = stages
         self.spread = spread
         check_positive_int("window", window)
-        check_positive_int("stages", stages)
+        check_positive_int("stages", stages, maximum=100_000)
         if min_attempts is not None:
             check_positive_int("min_attempts", min_attempts)
-        problems = []
-        if not isinstance(threshold, int | float) or not np.isfinite(threshold):
-            problems.append(f"threshold: expected a finite number, got {threshold!r}")
+        problems: list[str] = []
+        check_number(problems, "threshold", threshold)
+        if order is not None and (
+            isinstance(order, str | bytes)
+            or not isinstance(order, Sequence | np.ndarray)
+            or getattr(order, "ndim", 1) == 0
+        ):
+            problems.append(f"order: expected a list of stages, got {type(order).__name__}")
         if not isinstance(spread, int | float) or not 0 <= spread <= 1:
             problems.append(f"spread: expected a fraction in [0, 1], got {spread!r}")
         if problems:
@@ -90,7 +95,7 @@ class Sequential(BaseTeacher):
             return None
         position = np.full(self.space.n, -1, dtype=np.int64)
         for i, task in enumerate(self._points.tolist()):
-            position[task] = i  # as before: a task listed twice maps to its last place
+            position[task] = i  # each task once (checked in _stage_points)
         return position
 
     def _stage_points(self) -> np.ndarray:
@@ -99,14 +104,35 @@ class Sequential(BaseTeacher):
             names = space.task_order() if self.order is None else list(self.order)
             if not names:
                 raise ValidationError("Sequential", ["order: expected at least one task, got none"])
-            return space.encode(names)
+            points = space.encode(names)
+            self._check_distinct(points, [repr(n) for n in names])
+            return points
         assert isinstance(space, Box)
         if self.order is None:
             frac = np.linspace(0.0, 1.0, self.stages)[:, None]
             return space.low + frac * (space.high - space.low)
         if not len(self.order):
             raise ValidationError("Sequential", ["order: expected at least one point, got none"])
-        return space.encode([tuple(p) for p in self.order])
+        points = space.encode(
+            [tuple(p) if isinstance(p, Sequence | np.ndarray) else p for p in self.order]
+        )
+        self._check_distinct(points, [repr(tuple(p)) for p in points.tolist()])
+        return points
+
+    @staticmethod
+    def _check_distinct(points: np.ndarray, shown: list[str]) -> None:
+        """A stage listed twice could never be passed: its outcomes count for the other one."""
+        _, first, counts = np.unique(points, axis=0, return_index=True, return_counts=True)
+        repeated = [shown[i] for i in sorted(first[counts > 1])]
+        if repeated:
+            raise ValidationError(
+                "Sequential",
+                [
+                    f"order: expected each stage once, got {', '.join(repeated[:5])} more than "
+                    "once; a learner would never leave a repeated stage. To practise a task "
+                    "again later, use a teacher with review (e.g. SpacedReview) or Rehearsal"
+                ],
+            )
 
     def stage_of(self, learner_id: str) -> int:
         """The stage (position in the order) a learner is on."""

@@ -59,7 +59,7 @@ def test_bench_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     suite.write_text(SUITE)
     out = tmp_path / "out"
     code = main(
-        ["bench", "--suite", str(suite), "--teachers", "uniform,oracle", "--seeds", "2",
+        ["bench", "--suite", str(suite), "--allow", "tests.benchmark", "--teachers", "uniform,oracle", "--seeds", "2",
          "--steps", "8", "--out", str(out), "--no-progress"]
     )  # fmt: skip
     assert code == 0
@@ -86,13 +86,15 @@ def test_bench_list_and_errors(
     (tmp_path / "chain.toml").write_text(SUITE)
     (tmp_path / "broken.toml").write_text(SUITE.replace("seeds = 3", "seeds = 0"))
     monkeypatch.setenv("TEACHKIT_SUITES", str(tmp_path))
-    assert main(["bench", "--list"]) == 0
+    assert main(["bench", "--list", "--allow", "tests.benchmark"]) == 0
     listed = capsys.readouterr().out
     assert "chain" in listed and "3 teachers, 3 seeds, 12 steps: toy chain" in listed
     assert "broken" in listed and "invalid" in listed
     assert main(["bench", "--suite", "chian"]) == 2
     assert "unknown suite: 'chian' (did you mean 'chain'?)" in capsys.readouterr().err
-    assert main(["bench", "--suite", "chain", "--teachers", "uniform,orcale"]) == 2
+    assert (
+        main(["bench", "--suite", "chain", "--allow", "tests", "--teachers", "uniform,orcale"]) == 2
+    )
     assert "did you mean 'oracle'" in capsys.readouterr().err
     assert main(["bench"]) == 2
     assert "--suite: expected a suite name" in capsys.readouterr().err

@@ -104,7 +104,7 @@ def test_sequential_errors(kwargs: dict, message: str) -> None:
 def test_teacher_constructor_errors() -> None:
     with pytest.raises(ValidationError, match="space: expected a teachkit space"):
         Uniform(["a", "b"])  # type: ignore[arg-type]
-    with pytest.raises(ValidationError, match=r"seed: expected an integer or None, got 1\.5"):
+    with pytest.raises(ValidationError, match=r"seed: expected an integer >= 0 or None, got 1\.5"):
         Uniform(Discrete(2), seed=1.5)  # type: ignore[arg-type]
 
     class _BoxOnly(Uniform):

@@ -90,6 +90,33 @@ _EVENT_COLS = (
 )
 
 
+def url_suggestion(url: Any) -> str:
+    """What a malformed storage URL probably meant, as ``" (did you mean ...?)"``, or ``""``.
+
+    >>> print(url_suggestion("sqlite:/x.db"))
+     (did you mean 'sqlite:///x.db' (x.db in the current folder) or 'sqlite:////x.db' (the absolute path /x.db)?)
+    >>> print(url_suggestion("runs/a.db"))
+     (did you mean 'sqlite:///runs/a.db'?)
+    """
+    if not isinstance(url, str) or not url.strip():
+        return ""
+    text = url.strip()
+    scheme, sep, rest = text.partition(":")
+    if sep and scheme.lower() == "sqlite":
+        path = rest.lstrip("/")
+        if not path:
+            return ""
+        if rest.startswith("/"):
+            return (
+                f" (did you mean 'sqlite:///{path}' ({path} in the current folder) or "
+                f"'sqlite:////{path}' (the absolute path /{path})?)"
+            )
+        return f" (did you mean 'sqlite:///{path}'?)"
+    if "://" not in text and (not sep or len(scheme) == 1):  # a bare path (or C:\...)
+        return f" (did you mean 'sqlite:///{text}'?)"
+    return ""
+
+
 def normalize_url(url: str) -> URL:
     """Parse a storage URL; pick psycopg 3 for PostgreSQL; explain mistakes."""
     try:
@@ -99,10 +126,20 @@ def normalize_url(url: str) -> URL:
             "storage URL",
             [
                 f"expected a URL like 'sqlite:///run.db' or "
-                f"'postgresql+psycopg://user@host/db', got {url!r}"
+                f"'postgresql+psycopg://user@host/db', got {url!r}{url_suggestion(url)}"
             ],
         ) from None
     backend = parsed.get_backend_name()
+    if backend == "sqlite" and (parsed.host or parsed.port or parsed.username):
+        # 'sqlite://x.db' names a host, which SQLite has not: two slashes too few
+        path = f"{parsed.host or ''}/{parsed.database or ''}".strip("/")
+        raise ValidationError(
+            "storage URL",
+            [
+                f"expected 'sqlite:///' and a file path (three slashes), got {url!r} "
+                f"(did you mean 'sqlite:///{path}'?)"
+            ],
+        )
     if backend == "postgresql":
         if parsed.drivername in ("postgresql", "postgres"):
             parsed = parsed.set(drivername="postgresql+psycopg")

@@ -9,7 +9,7 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_fraction, check_positive_int
+from teachkit._validation import check_fraction, check_number, check_positive_int, short_repr
 from teachkit.errors import ValidationError
 from teachkit.spaces import Box, Space
 from teachkit.teachers.continuous._presets import check_preset
@@ -94,7 +94,7 @@ class ADR(BaseTeacher):
         if initial is not None:
             try:
                 start = np.asarray(initial, dtype=np.float64)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 start = None
             if start is None or not space.contains(start):
                 problems.append(
@@ -105,19 +105,15 @@ class ADR(BaseTeacher):
         if step_size is not None:
             try:
                 step = np.broadcast_to(np.asarray(step_size, dtype=np.float64), (space.dim,))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 step = None
             if step is None or not (np.isfinite(step).all() and (step > 0).all()):
                 problems.append(
                     f"step_size: expected a positive number or {space.dim} of them, got {step_size!r}"
                 )
         for name, value in (("threshold_low", threshold_low), ("threshold_high", threshold_high)):
-            if (
-                isinstance(value, bool)
-                or not isinstance(value, int | float)
-                or not np.isfinite(value)
-            ):
-                problems.append(f"{name}: expected a finite number, got {value!r}")
+            if check_number([], name, value) is None:
+                problems.append(f"{name}: expected a finite number, got {short_repr(value)}")
         if not problems and threshold_low >= threshold_high:
             problems.append(
                 f"thresholds: expected threshold_low < threshold_high, got {threshold_low} >= {threshold_high}"

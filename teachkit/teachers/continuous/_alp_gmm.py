@@ -149,6 +149,10 @@ class ALPGMM(BaseTeacher):
         self.nb_em_init = nb_em_init
         self.criterion = criterion
         self.buffer_size = buffer_size
+        if not isinstance(criterion, str):  # an array would make `criterion not in (...)` fail
+            raise ValidationError(
+                "ALPGMM", [f"criterion: expected 'aic' or 'bic', got {criterion!r}"]
+            )
         check_positive_int("fit_rate", fit_rate, minimum=2)
         check_positive_int("nb_em_init", nb_em_init)
         check_positive_int("buffer_size", buffer_size)

@@ -102,7 +102,7 @@ class RIAC(BaseTeacher):
         self.min_region_size = min_region_size
         self.min_dims_range_ratio = min_dims_range_ratio
         self.discard_ratio = discard_ratio
-        check_positive_int("max_region_size", max_region_size, minimum=4)
+        check_positive_int("max_region_size", max_region_size, minimum=4, maximum=10_000_000)
         check_positive_int("nb_split_attempts", nb_split_attempts)
         if alp_window is not None:
             check_positive_int("alp_window", alp_window, minimum=2)

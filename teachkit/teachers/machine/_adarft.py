@@ -20,7 +20,7 @@ def task_difficulties(where: str, difficulty: Any, n: int) -> np.ndarray:
         return np.arange(n, dtype=np.float64)
     try:
         d = np.asarray(difficulty, dtype=np.float64)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValidationError(
             where, [f"difficulty: expected numbers, got {type(difficulty).__name__}"]
         ) from None

@@ -124,7 +124,7 @@ class DifficultyPredictor(BaseTeacher):
             return x
         try:
             x = np.asarray(features, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(
                 "DifficultyPredictor",
                 [f"features: expected numbers, got {type(features).__name__}"],

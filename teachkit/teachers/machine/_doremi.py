@@ -8,7 +8,7 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_choice_now, check_params
+from teachkit._validation import check_choice_now, check_params, real_array
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete
 from teachkit.teachers.machine._signals import check_unit_signal, draw
@@ -83,7 +83,8 @@ class DoReMi(BaseTeacher):
         )
         check_choice_now("DoReMi", "loss", loss, LOSSES)
         k = space.n
-        self._ref = np.zeros(k) if reference is None else np.asarray(reference, dtype=float)
+        ref = np.zeros(k) if reference is None else real_array([], "reference", reference)
+        self._ref = np.full(k, np.nan) if ref is None else ref  # the check below reports it
         if self._ref.shape != (k,) or not np.isfinite(self._ref).all():
             raise ValidationError(
                 "DoReMi",

@@ -64,7 +64,7 @@ class DUMP(BaseTeacher):
         super().__init__(space, seed=seed)
         self.window = window
         self.temperature = temperature
-        check_positive_int("window", window)
+        check_positive_int("window", window, maximum=1_000_000)
         check_params("DUMP", [("temperature", temperature, 1e-12, None)])
         k = space.n
         self._buffer = np.zeros((k, window))

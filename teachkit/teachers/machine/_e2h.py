@@ -8,7 +8,7 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_choice_now, check_params, check_positive_int
+from teachkit._validation import check_choice_now, check_params, check_positive_int, short_repr
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete
 from teachkit.teachers.machine._signals import draw
@@ -97,7 +97,7 @@ class E2H(BaseTeacher):
                 "E2H",
                 [
                     f"tiers: expected {n} integers >= 0, one tier per task (0 = easiest), "
-                    f"got {np.asarray(tiers).tolist()[:8]!r}"
+                    f"got {short_repr(tiers)}"
                 ],
             )
         used = np.unique(t)

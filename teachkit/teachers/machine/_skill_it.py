@@ -67,7 +67,7 @@ class SkillIt(BaseTeacher):
         self.step_size = step_size
         self.window = window
         check_params("SkillIt", [("step_size", step_size, 0.0, None)])
-        check_positive_int("window", window)
+        check_positive_int("window", window, maximum=1_000_000)
         self._a = self._graph(space, graph)
         # Skill graphs are sparse; a dense matrix-vector product over 1,000 skills would
         # cost milliseconds per round.
@@ -88,7 +88,7 @@ class SkillIt(BaseTeacher):
         if graph is not None:
             try:
                 a = np.asarray(graph, dtype=np.float64)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 a = np.zeros(0)
             if a.shape != (k, k) or not np.isfinite(a).all() or (a < 0).any():
                 raise ValidationError(

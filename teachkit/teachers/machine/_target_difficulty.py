@@ -135,7 +135,7 @@ class TargetDifficulty(BaseTeacher):
             return None
         try:
             x = np.asarray(features, dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError(
                 "TargetDifficulty",
                 [f"features: expected numbers, got {type(features).__name__}"],

@@ -113,7 +113,7 @@ class TSCL(BaseTeacher):
                     f"estimator='sampling' keeps; got estimator={estimator!r}"
                 ],
             )
-        check_positive_int("window", window)
+        check_positive_int("window", window, maximum=1_000_000)
         check_params(
             "TSCL",
             [

@@ -9,7 +9,7 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_positive_int
+from teachkit._validation import check_positive_int, real_array
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete, Space
 from teachkit.teachers.people._designer import CurriculumDesigner
@@ -62,13 +62,21 @@ class ClassOrder(BaseTeacher):
         if order is not None and distances is not None:
             raise ValidationError("ClassOrder", ["give order or distances, not both"])
         if order is not None:
-            if isinstance(order, str) or not len(order):
+            if (
+                isinstance(order, str | bytes)
+                or not isinstance(order, Sequence | np.ndarray)
+                or getattr(order, "ndim", 1) != 1
+                or not len(order)
+            ):
                 raise ValidationError(
                     "ClassOrder", [f"order: expected a non-empty list of task names, got {order!r}"]
                 )
             self._order = space.encode(list(order))
         elif distances is not None:
-            d = np.asarray(distances, dtype=np.float64)
+            problems: list[str] = []
+            d = real_array(problems, "distances", distances)
+            if d is None:
+                raise ValidationError("ClassOrder", problems)
             if d.shape != (space.n, space.n):
                 raise ValidationError(
                     "ClassOrder",

@@ -62,6 +62,12 @@ class Cyclical(BaseTeacher):
         if not isinstance(low, int | float) or isinstance(low, bool) or not 0 < low <= 1:
             raise ValidationError("Cyclical", [f"low: expected a number in (0, 1], got {low!r}"])
         assert isinstance(space, Discrete)
+        if order is not None and (
+            isinstance(order, str | bytes) or not isinstance(order, Sequence | np.ndarray)
+        ):
+            raise ValidationError(
+                "Cyclical", [f"order: expected a list of task names, got {type(order).__name__}"]
+            )
         names = list(space.task_order()) if order is None else list(order)
         if not names:
             raise ValidationError("Cyclical", ["order: expected at least one task name"])

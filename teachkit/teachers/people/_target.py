@@ -94,7 +94,7 @@ class TargetSuccess(PeopleTeacher):
             problems.append(f"widen: expected a number > 0, got {widen!r}")
         if problems:
             raise ValidationError("TargetSuccess", problems)
-        check_positive_int("window", window)
+        check_positive_int("window", window, maximum=1_000_000)
         if mode == "target":
             self._model = self._own(
                 "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
