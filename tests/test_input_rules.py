@@ -331,6 +331,25 @@ def test_a_spread_of_minus_zero_is_zero() -> None:
     assert a.measures() == b.measures()
 
 
-def test_alp_gmm_criterion_given_as_an_array() -> None:
-    with pytest.raises(ValidationError, match="criterion: expected 'aic' or 'bic'"):
-        tk.teachers.ALPGMM(tk.spaces.Box([0], [1]), criterion=np.array(["aic", "bic"]))
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda v: tk.teachers.Tutor(tk.spaces.Discrete(["a", "b"]), value=v),
+        lambda v: tk.teachers.Tutor(tk.spaces.Discrete(["a", "b"]), memory_level=v),
+        lambda v: tk.learners.BKT(engine=v),
+        lambda v: tk.learners.IRT(model=v),
+        lambda v: tk.teachers.ALPGMM(tk.spaces.Box([0.0], [1.0]), criterion=v),
+    ],
+    ids=["tutor-value", "tutor-memory_level", "bkt-engine", "irt-model", "alpgmm-criterion"],
+)
+def test_a_choice_given_an_array_is_a_validation_error(build: Any) -> None:
+    # `array not in ("a", "b")` raised numpy's ambiguous-truth ValueError before
+    with pytest.raises(ValidationError, match="expected one of"):
+        build(np.array(["a", "b"]))
+
+
+def test_a_negative_zero_spread_is_zero() -> None:
+    from teachkit.simulators import CategoryStudent
+
+    student = CategoryStudent(learner_spread=-0.0, n_learners=2, seed=0)
+    assert student.learner_spread == 0.0

@@ -120,7 +120,7 @@ def irt_log(
     upper asymptotes ``d`` ~ U(0.85, 1) in the 4PL (else 1). Each learner answers
     ``answers`` distinct items in random order. ``model``: "1pl", "2pl", "3pl" or "4pl".
     """
-    if model not in ("1pl", "2pl", "3pl", "4pl"):
+    if not isinstance(model, str) or model not in ("1pl", "2pl", "3pl", "4pl"):
         raise ValueError(f"model: expected '1pl', '2pl', '3pl' or '4pl', got {model!r}")
     rng = np.random.default_rng(seed)
     theta = rng.normal(0.0, 1.0, n_learners)

@@ -9,7 +9,7 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit._records import Event
-from teachkit._validation import check_learner_id, check_positive_int
+from teachkit._validation import check_choice_now, check_learner_id, check_positive_int
 from teachkit.data._log import InteractionLog
 from teachkit.errors import MissingDependencyError, ValidationError
 from teachkit.learners import _bkt_em as em
@@ -114,10 +114,7 @@ class BKT(BaseLearnerModel):
             raise ValidationError(
                 "BKT", [f"shrinkage: expected a finite number >= 0 (answers), got {shrinkage!r}"]
             )
-        if engine not in ("auto", "numpy", "numba"):
-            raise ValidationError(
-                "BKT", [f"engine: expected 'auto', 'numpy' or 'numba', got {engine!r}"]
-            )
+        check_choice_now("BKT", "engine", engine, ("auto", "numpy", "numba"))
         check_positive_int("max_iter", max_iter)
         if isinstance(tol, bool) or not isinstance(tol, int | float | np.number) or not tol > 0:
             raise ValidationError("BKT", [f"tol: expected a number > 0, got {tol!r}"])

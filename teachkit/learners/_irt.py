@@ -7,9 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from teachkit._validation import check_positive_int
+from teachkit._validation import check_choice_now, check_positive_int
 from teachkit.data._log import InteractionLog
-from teachkit.errors import ValidationError
 from teachkit.learners._base import BaseLearnerModel, State
 from teachkit.spaces import Discrete
 
@@ -80,10 +79,7 @@ class IRT(BaseLearnerModel):
         tol: float = 1e-5,
         seed: int | None = None,
     ) -> None:
-        if model not in ("1pl", "2pl", "3pl", "4pl"):
-            raise ValidationError(
-                "IRT", [f"model: expected '1pl', '2pl', '3pl' or '4pl', got {model!r}"]
-            )
+        check_choice_now("IRT", "model", model, ("1pl", "2pl", "3pl", "4pl"))
         check_positive_int("grid", grid, minimum=5)
         check_positive_int("max_iter", max_iter)
         self.model = model

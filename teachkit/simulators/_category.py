@@ -304,7 +304,7 @@ class CategoryStudent(Simulator, Component):
         p0 = float(cfg["initial_accuracy"])
         base_logit = np.log(p0 / (1.0 - p0)) - float(cfg["level_gap"]) * level - source_gap * source
         base_logit = base_logit - offsets[level]
-        self._c0 = base_logit[None, :] + rng.normal(0.0, learner_spread, (self.n_learners, 1))
+        self._c0 = base_logit[None, :] + rng.normal(0.0, learner_spread + 0.0, (self.n_learners, 1))
         self._c = self._c0.copy()
         self._steps = 0
         self._groups = 0

@@ -159,7 +159,7 @@ def test_missing_numba_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
         BKT(engine="numba").fit(log)
     assert BKT(engine="auto", restarts=1, max_iter=3).fit(log).fitted  # falls back to numpy
     with pytest.raises(
-        ValidationError, match="engine: expected 'auto', 'numpy' or 'numba', got 'c'"
+        ValidationError, match="engine: expected one of 'auto', 'numpy', 'numba', got 'c'"
     ):
         BKT(engine="c")
 

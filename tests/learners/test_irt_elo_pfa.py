@@ -45,7 +45,7 @@ def test_irt_abilities_follow_answers_online() -> None:
 
 def test_irt_rejects_unknown_models() -> None:
     with pytest.raises(
-        ValidationError, match="model: expected '1pl', '2pl', '3pl' or '4pl', got '5pl'"
+        ValidationError, match="model: expected one of '1pl', '2pl', '3pl', '4pl', got '5pl'"
     ):
         IRT(model="5pl")
 

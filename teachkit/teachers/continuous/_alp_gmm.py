@@ -10,7 +10,7 @@ import numpy as np
 from teachkit._batch import EventBatch
 from teachkit._seeding import spawn_seed
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_fraction, check_positive_int
+from teachkit._validation import check_choice, check_fraction, check_positive_int
 from teachkit.errors import ValidationError
 from teachkit.spaces import Box, Space
 from teachkit.teachers.continuous._mixture import (
@@ -149,10 +149,6 @@ class ALPGMM(BaseTeacher):
         self.nb_em_init = nb_em_init
         self.criterion = criterion
         self.buffer_size = buffer_size
-        if not isinstance(criterion, str):  # an array would make `criterion not in (...)` fail
-            raise ValidationError(
-                "ALPGMM", [f"criterion: expected 'aic' or 'bic', got {criterion!r}"]
-            )
         check_positive_int("fit_rate", fit_rate, minimum=2)
         check_positive_int("nb_em_init", nb_em_init)
         check_positive_int("buffer_size", buffer_size)
@@ -164,8 +160,7 @@ class ALPGMM(BaseTeacher):
         check_fraction(problems, "random_task_ratio", random_task_ratio, closed=True)
         if solved_above is not None:
             check_fraction(problems, "solved_above", solved_above, closed=True)
-        if criterion not in ("aic", "bic"):
-            problems.append(f"criterion: expected 'aic' or 'bic', got {criterion!r}")
+        check_choice(problems, "criterion", criterion, ("aic", "bic"))
         if nb_bootstrap is not None and nb_bootstrap < fit_rate:
             problems.append(
                 f"nb_bootstrap: expected at least fit_rate={fit_rate} (the first fit needs "

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from teachkit._batch import EventBatch
-from teachkit._validation import check_fraction
+from teachkit._validation import check_choice_now, check_fraction
 from teachkit.errors import ValidationError
 from teachkit.learners import BKT, BaseLearnerModel, MemoryModel
 from teachkit.spaces import Discrete, Space
@@ -191,14 +191,8 @@ class Tutor(PeopleTeacher):
         self._model = self._own(
             "learner_model", learner_model, lambda: population_bkt(self.discrete, seed), None
         )
-        if value not in ("posttest", "progress"):
-            raise ValidationError(
-                "Tutor", [f"value: expected 'posttest' or 'progress', got {value!r}"]
-            )
-        if memory_level not in ("skills", "items"):
-            raise ValidationError(
-                "Tutor", [f"memory_level: expected 'skills' or 'items', got {memory_level!r}"]
-            )
+        check_choice_now("Tutor", "value", value, ("posttest", "progress"))
+        check_choice_now("Tutor", "memory_level", memory_level, ("skills", "items"))
         self._memory = self._own_memory(memory_model)
         self._learned: dict[str, np.ndarray] = {}  # per skill: mastered at some point
         self._progress: dict[str, np.ndarray] = {}  # per skill: moving |Δ mastery|

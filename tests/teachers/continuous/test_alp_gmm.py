@@ -102,6 +102,6 @@ def test_bad_hyperparameters_are_reported_together() -> None:
     text = str(err.value)
     assert "ks: a mixture of 8 components cannot be fitted on fit_rate=5" in text
     assert "random_task_ratio: expected a number in [0, 1], got 1.5" in text
-    assert "criterion: expected 'aic' or 'bic', got 'aicc'" in text
+    assert "criterion: expected one of 'aic', 'bic', got 'aicc'" in text
     with pytest.raises(ValidationError, match="works on Box spaces, got Discrete"):
         ALPGMM(tk.spaces.Discrete(3))

@@ -139,5 +139,5 @@ def test_a_tutor_stored_before_value_existed_keeps_its_value_function() -> None:
     assert inner["params"]["value"] == "progress"
     current = T.Tutor(arithmetic(), seed=0).to_config()
     assert upgrade_config(current) == current
-    with pytest.raises(ValidationError, match="value: expected 'posttest' or 'progress'"):
+    with pytest.raises(ValidationError, match="value: expected one of 'posttest', 'progress'"):
         T.Tutor(arithmetic(), value="gain")

@@ -260,7 +260,7 @@ def test_tutor_models_default_to_bkt_and_memory() -> None:
             ),
             "differ from the space's tasks",
         ),
-        (lambda s: T.Tutor(s, memory_level="cards"), "memory_level: expected 'skills'"),
+        (lambda s: T.Tutor(s, memory_level="cards"), "memory_level: expected one of 'skills'"),
         (lambda s: T.Cyclical(s, low=0), "low: expected a number in (0, 1]"),
         (lambda s: T.ClassOrder(s, order=[]), "order: expected a non-empty list"),
         (lambda s: T.ClassOrder(s, distances=np.ones((2, 2))), "expected a (8, 8) matrix"),
