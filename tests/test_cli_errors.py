@@ -93,6 +93,11 @@ CASES: list[Case] = [
         "--out: expected a folder path, got '\\ud800'",
     ),
     (
+        "fit with an unknown model option",
+        lambda f, out: ["fit", "--data", str(f["log.csv"]), "--model", "elo:nope=1", "--out", str(out)],
+        "elo has no option 'nope'",
+    ),
+    (
         "bench --out is a file",
         lambda f, out: ["bench", "--suite", "arithmetic", "--out", str(f["a-file"])],
         "--out: expected a folder, got the file",

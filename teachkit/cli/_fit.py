@@ -242,12 +242,15 @@ def run(args: argparse.Namespace) -> int:
         test = _read(args.test, args)
         print(f"{args.test}: {len(test)} answers by {test.n_learners} learners (held out)")
         log, test = merge_spaces(log, test)
+    # every model is built (its options checked) before anything is written
+    built = [
+        (label, name, build_model(name, log, args, options)) for label, name, options in args.model
+    ]
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     results: dict[str, Evaluation] = {}
     models: dict[str, Any] = {}
-    for label, name, options in args.model:
-        model = build_model(name, log, args, options)
+    for label, name, model in built:
         print(f"model: {model!r}")
         if test is not None:
             ev = evaluate_split(model, log, test, score_first=args.score_first, progress=progress)
