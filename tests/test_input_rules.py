@@ -353,3 +353,9 @@ def test_a_negative_zero_spread_is_zero() -> None:
 
     student = CategoryStudent(learner_spread=-0.0, n_learners=2, seed=0)
     assert student.learner_spread == 0.0
+
+
+def test_goals_that_are_not_skill_names_are_a_validation_error() -> None:
+    space = tk.spaces.Discrete(["a", "b"])
+    with pytest.raises(ValidationError, match="goals: unknown skill"):
+        tk.teachers.Tutor(space, goals=[np.array([]), float("nan")])

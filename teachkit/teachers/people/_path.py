@@ -23,7 +23,7 @@ def goal_indices(space: Discrete, goals: Sequence[str] | None, where: str) -> np
     if isinstance(goals, str) or not isinstance(goals, Sequence) or not len(goals):
         raise ValidationError(where, [f"goals: expected a non-empty list of skills, got {goals!r}"])
     names = list(space.skill_names)
-    bad = [g for g in goals if g not in names]
+    bad = [g for g in goals if not isinstance(g, str) or g not in names]
     if bad:
         raise ValidationError(
             where, [f"goals: unknown skill {g!r}{did_you_mean(str(g), names)}" for g in bad]
