@@ -12,8 +12,8 @@ import difflib
 import math
 import numbers
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -54,6 +54,14 @@ def short_repr(value: Any, limit: int = 80) -> str:
     """``repr(value)``, cut to ``limit`` characters: a message never echoes a megabyte."""
     text = repr(value)
     return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text)} characters)"
+
+
+def is_sequence(value: Any) -> TypeGuard[Sequence[Any] | np.ndarray]:
+    """A list-like of items: a sequence that is not text, or a numpy array of at least one
+    dimension (a 0-d array holds one value and cannot be iterated)."""
+    if isinstance(value, np.ndarray):
+        return value.ndim >= 1
+    return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
 def is_real(value: Any) -> bool:

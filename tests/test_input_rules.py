@@ -359,3 +359,18 @@ def test_goals_that_are_not_skill_names_are_a_validation_error() -> None:
     space = tk.spaces.Discrete(["a", "b"])
     with pytest.raises(ValidationError, match="goals: unknown skill"):
         tk.teachers.Tutor(space, goals=[np.array([]), float("nan")])
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda v: tk.teachers.Cyclical(tk.spaces.Discrete(["a", "b"]), order=v),
+        lambda v: tk.teachers.Sequential(tk.spaces.Discrete(["a", "b"]), order=v),
+        lambda v: tk.spaces.Discrete(v),
+    ],
+    ids=["cyclical-order", "sequential-order", "discrete-tasks"],
+)
+def test_a_zero_dimensional_array_is_not_a_list(build: Any) -> None:
+    # a 0-d array passed `isinstance(x, np.ndarray)` and then failed to iterate (TypeError)
+    with pytest.raises(ValidationError):
+        build(np.array("a"))

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from teachkit._batch import EventBatch, OutcomeBatch
-from teachkit._validation import check_positive_int, check_seed, is_real
+from teachkit._validation import check_positive_int, check_seed, is_real, is_sequence
 from teachkit.errors import ValidationError
 from teachkit.simulators._base import Simulator
 from teachkit.simulators._class_incremental_oracle import ClassIncrementalOracle
@@ -346,7 +346,7 @@ class ClassIncrementalStudent(Simulator):
     def run_order(self, order: Sequence[str | int]) -> np.ndarray:
         """Teach every learner the classes in ``order`` (names or indices), one pass each;
         return the running ``accuracy`` after each pass, averaged over learners."""
-        if isinstance(order, str) or not isinstance(order, Sequence | np.ndarray) or not len(order):
+        if isinstance(order, str) or not is_sequence(order) or not len(order):
             raise ValidationError(
                 f"{_WHERE}.run_order",
                 [f"order: expected a non-empty list of class names, got {order!r}"],

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from teachkit._batch import EventBatch
-from teachkit._validation import check_positive_int, check_seed, is_real
+from teachkit._validation import check_positive_int, check_seed, is_real, is_sequence
 from teachkit.errors import ValidationError
 from teachkit.simulators._base import Simulator
 from teachkit.simulators._grid_oracle import GridToyOracle
@@ -180,7 +180,7 @@ class GridToyStudent(Simulator):
                 )
             k = round(frac * (self._n_cells - 1))
             return 1 + rng.choice(self._n_cells - 1, size=k, replace=False)
-        if isinstance(spec, str) or not isinstance(spec, Sequence | np.ndarray):
+        if isinstance(spec, str) or not is_sequence(spec):
             raise ValidationError(
                 where,
                 [f"unlearnable: expected a fraction or a list of cells, got {type(spec).__name__}"],
@@ -189,7 +189,7 @@ class GridToyStudent(Simulator):
         flat = []
         for i, cell in enumerate(spec):
             ok = (
-                isinstance(cell, Sequence | np.ndarray)
+                is_sequence(cell)
                 and not isinstance(cell, str)
                 and len(cell) == self.dims
                 and all(isinstance(c, int | np.integer) and 0 <= int(c) < self.cells for c in cell)

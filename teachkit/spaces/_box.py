@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from teachkit._validation import is_int, is_real, preview, short_repr
+from teachkit._validation import is_int, is_real, is_sequence, preview, short_repr
 from teachkit.errors import ValidationError
 from teachkit.spaces._base import Space
 
@@ -110,7 +110,7 @@ class Box(Space):
 
     @staticmethod
     def _as_list(problems: list[str], name: str, value: Any) -> list[Any]:
-        if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray):
+        if isinstance(value, str) or not is_sequence(value):
             problems.append(f"{name}: expected a number or a list of numbers, got {value!r}")
             return []
         return list(np.asarray(value, dtype=object).ravel())

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from teachkit._validation import all_valid, did_you_mean, name_problem, preview
+from teachkit._validation import all_valid, did_you_mean, is_sequence, name_problem, preview
 from teachkit.errors import ValidationError
 from teachkit.spaces._base import Space
 from teachkit.spaces._graph import (
@@ -172,11 +172,7 @@ class Discrete(Space):
 
     @staticmethod
     def _check_names(subject: str, tasks: Any) -> tuple[str, ...]:
-        if (
-            isinstance(tasks, str)
-            or not isinstance(tasks, Sequence | np.ndarray)
-            or getattr(tasks, "ndim", 1) != 1
-        ):
+        if isinstance(tasks, str) or not is_sequence(tasks) or getattr(tasks, "ndim", 1) != 1:
             raise ValidationError(
                 subject,
                 [f"tasks: expected a list of names or a count, got {type(tasks).__name__}"],

@@ -9,7 +9,7 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_number, check_positive_int
+from teachkit._validation import check_number, check_positive_int, is_sequence
 from teachkit.errors import ValidationError
 from teachkit.spaces import Box, Discrete, Space
 
@@ -74,7 +74,7 @@ class Sequential(BaseTeacher):
         check_number(problems, "threshold", threshold)
         if order is not None and (
             isinstance(order, str | bytes)
-            or not isinstance(order, Sequence | np.ndarray)
+            or not is_sequence(order)
             or getattr(order, "ndim", 1) == 0
         ):
             problems.append(f"order: expected a list of stages, got {type(order).__name__}")

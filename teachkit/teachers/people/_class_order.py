@@ -9,7 +9,7 @@ import numpy as np
 
 from teachkit._batch import EventBatch
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_positive_int, real_array
+from teachkit._validation import check_positive_int, is_sequence, real_array
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete, Space
 from teachkit.teachers.people._designer import CurriculumDesigner
@@ -64,7 +64,7 @@ class ClassOrder(BaseTeacher):
         if order is not None:
             if (
                 isinstance(order, str | bytes)
-                or not isinstance(order, Sequence | np.ndarray)
+                or not is_sequence(order)
                 or getattr(order, "ndim", 1) != 1
                 or not len(order)
             ):

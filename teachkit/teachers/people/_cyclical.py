@@ -8,7 +8,7 @@ from typing import ClassVar
 import numpy as np
 
 from teachkit._teacher import BaseTeacher
-from teachkit._validation import check_positive_int
+from teachkit._validation import check_positive_int, is_sequence
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete, Space
 
@@ -62,9 +62,7 @@ class Cyclical(BaseTeacher):
         if not isinstance(low, int | float) or isinstance(low, bool) or not 0 < low <= 1:
             raise ValidationError("Cyclical", [f"low: expected a number in (0, 1], got {low!r}"])
         assert isinstance(space, Discrete)
-        if order is not None and (
-            isinstance(order, str | bytes) or not isinstance(order, Sequence | np.ndarray)
-        ):
+        if order is not None and (isinstance(order, str | bytes) or not is_sequence(order)):
             raise ValidationError(
                 "Cyclical", [f"order: expected a list of task names, got {type(order).__name__}"]
             )
