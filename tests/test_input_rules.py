@@ -374,3 +374,16 @@ def test_a_zero_dimensional_array_is_not_a_list(build: Any) -> None:
     # a 0-d array passed `isinstance(x, np.ndarray)` and then failed to iterate (TypeError)
     with pytest.raises(ValidationError):
         build(np.array("a"))
+
+
+def test_ragged_e2h_tiers_are_a_validation_error() -> None:
+    with pytest.raises(ValidationError, match="tiers: expected 3 integers"):
+        tk.teachers.E2H(tk.spaces.Discrete(["a", "b", "c"]), tiers=[[0, 1], 2, 3])
+
+
+def test_ragged_references_and_array_modes_are_validation_errors() -> None:
+    space = tk.spaces.Discrete(["a", "b", "c"])
+    with pytest.raises(ValidationError, match="references"):
+        tk.teachers.DifficultyPredictor(space, references=[[1], [2, 3]])
+    with pytest.raises(ValidationError, match="mode: expected one of"):
+        tk.teachers.TargetSuccess(space, mode=np.array(["a", "b"]))

@@ -143,7 +143,10 @@ class DifficultyPredictor(BaseTeacher):
             k = check_positive_int("references", int(references))
             rng = np.random.default_rng(seed)
             return np.sort(rng.choice(n, size=min(k, n), replace=False)).astype(np.int64)
-        refs = np.asarray(references)
+        try:
+            refs = np.asarray(references)
+        except (ValueError, TypeError):  # ragged or otherwise not an array
+            refs = np.empty(0, dtype=object)
         if (
             refs.ndim != 1
             or not len(refs)

@@ -91,7 +91,10 @@ class E2H(BaseTeacher):
     def _check_tiers(tiers: Any, n: int) -> np.ndarray:
         if tiers is None:
             return np.arange(n, dtype=np.int64)
-        t = np.asarray(tiers)
+        try:
+            t = np.asarray(tiers)
+        except (ValueError, TypeError):  # ragged or otherwise not an array
+            t = np.empty(0, dtype=object)
         if t.shape != (n,) or t.dtype.kind not in "iu" or (t < 0).any():
             raise ValidationError(
                 "E2H",

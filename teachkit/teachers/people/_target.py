@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from teachkit._batch import EventBatch
-from teachkit._validation import check_fraction, check_positive_int
+from teachkit._validation import check_choice, check_fraction, check_positive_int
 from teachkit.errors import ValidationError
 from teachkit.learners import IRT, BaseLearnerModel
 from teachkit.spaces import Space
@@ -88,8 +88,7 @@ class TargetSuccess(PeopleTeacher):
         problems: list[str] = []
         check_fraction(problems, "target", target)
         check_fraction(problems, "mastered", mastered)
-        if mode not in _MODES:
-            problems.append(f"mode: expected one of {', '.join(map(repr, _MODES))}, got {mode!r}")
+        check_choice(problems, "mode", mode, _MODES)
         if not isinstance(widen, int | float) or isinstance(widen, bool) or not widen > 0:
             problems.append(f"widen: expected a number > 0, got {widen!r}")
         if problems:
