@@ -25,6 +25,7 @@ FLAGS = (
     "--no-first-run",
 )
 ANSWERS = {i["content"]["prompt"]: i["content"]["answer"] for i in demo_definition()["items"]}
+SKILLS = {i["id"]: i["skills"] for i in demo_definition()["items"]}
 
 pytestmark = [
     pytest.mark.slow,
@@ -107,17 +108,18 @@ def test_practice_moves_the_dashboards_heatmap(browser: Any, live: Live, tmp_pat
     browser.get(f"{live.url}/dashboard/{DEMO_COURSE}")
     first = _wait(browser, lambda d: _cell(d, "pat", "counting"))
     assert float(first) > float(counting)  # two correct answers now, one then
-    # ...and an answer round trip through the API moves it at the next refresh
+    # ...and an answer round trip through the API moves the cell of the skill it practised
+    # at the next refresh (which skill the Tutor picks is its business)
     api = live.api
     a = api.call("POST", f"/v1/courses/{DEMO_COURSE}/learners/pat/next", api.plain).json()
+    skill = SKILLS[a["task"]][0]
+    before = _cell(browser, "pat", skill)
     api.call(
         "POST", f"/v1/assignments/{a['assignment_id']}/outcome", api.plain, json={"success": True}
     )
     browser.find_element(By.ID, "refresh").click()
-    second = _wait(
-        browser, lambda d: _cell(d, "pat", "counting") != first and _cell(d, "pat", "counting")
-    )
-    assert float(second) > float(first)
+    second = _wait(browser, lambda d: _cell(d, "pat", skill) != before and _cell(d, "pat", skill))
+    assert float(second) > float(before or 0.0)
     assert "counting-easy" in _text(browser, "#items") and "arrow" in browser.page_source
     browser.save_screenshot(str(out / "dashboard.png"))
     # readable at phone width: nothing wider than the screen outside the scrolling tables
