@@ -51,6 +51,15 @@ class IRT(BaseLearnerModel):
         max_iter: EM iterations at most; ``tol``: stop when the marginal log-likelihood
             gains less than ``tol`` per answer (3PL/4PL: L-BFGS iterations at most, and
             its relative tolerance on the objective).
+        slope_prior: standard deviation of the normal prior on ``log a`` (2PL and up;
+            BILOG-MG's default 0.5, Mislevy 1986); None: no prior on ``a``.
+        guess_prior: Beta(alpha, beta) prior on the 3PL/4PL guessing asymptote ``c``
+            (default (5, 17): BILOG-MG's, mode 0.2); None: flat.
+        slip_prior: Beta(alpha, beta) prior on the 4PL's ``1 - d`` (default (2, 12), mode
+            0.08); None: flat. Both Beta parameters must be >= 1 (a proper, bounded
+            log density). The estimates are then Bayes modal (MAP) over the marginal
+            likelihood; stronger priors do not rescue the 4PL's discrimination at a few
+            thousand answers per item (see BENCHMARKS.md, issue 16).
 
     Example:
         >>> from teachkit.data.synthetic import irt_log
@@ -67,6 +76,10 @@ class IRT(BaseLearnerModel):
         logistic item-response model. ETS Research Report 81-20 (the 4PL).
         Bock, R. D., & Aitkin, M. (1981). Marginal maximum likelihood estimation of item
         parameters: application of an EM algorithm. Psychometrika, 46(4).
+        Mislevy, R. J. (1986). Bayes modal estimation in item response models.
+            Psychometrika, 51(2) (the priors on ``a`` and ``c``).
+        Loken, E., & Rulison, K. L. (2010). Estimation of a four-parameter item response
+            theory model. British Journal of Mathematical and Statistical Psychology, 63(3).
         Louis, T. A. (1982). Finding the observed information matrix when using the EM
         algorithm. JRSS B, 44(2) (the gradient of the marginal likelihood).
     """
