@@ -3,6 +3,7 @@ abilities tracked online as a posterior on a grid."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,15 @@ class IRT(BaseLearnerModel):
         max_iter: EM iterations at most; ``tol``: stop when the marginal log-likelihood
             gains less than ``tol`` per answer (3PL/4PL: L-BFGS iterations at most, and
             its relative tolerance on the objective).
+        slope_prior: standard deviation of the normal prior on ``log a`` (2PL and up;
+            BILOG-MG's default 0.5, Mislevy 1986); None: no prior on ``a``.
+        guess_prior: Beta(alpha, beta) prior on the 3PL/4PL guessing asymptote ``c``
+            (default (5, 17): BILOG-MG's, mode 0.2); None: flat.
+        slip_prior: Beta(alpha, beta) prior on the 4PL's ``1 - d`` (default (2, 12), mode
+            0.08); None: flat. Both Beta parameters must be >= 1 (a proper, bounded
+            log density). The estimates are then Bayes modal (MAP) over the marginal
+            likelihood; stronger priors do not rescue the 4PL's discrimination at a few
+            thousand answers per item (see BENCHMARKS.md, issue 16).
 
     Example:
         >>> from teachkit.data.synthetic import irt_log
@@ -65,6 +75,10 @@ class IRT(BaseLearnerModel):
         logistic item-response model. ETS Research Report 81-20 (the 4PL).
         Bock, R. D., & Aitkin, M. (1981). Marginal maximum likelihood estimation of item
         parameters: application of an EM algorithm. Psychometrika, 46(4).
+        Mislevy, R. J. (1986). Bayes modal estimation in item response models.
+            Psychometrika, 51(2) (the priors on ``a`` and ``c``).
+        Loken, E., & Rulison, K. L. (2010). Estimation of a four-parameter item response
+            theory model. British Journal of Mathematical and Statistical Psychology, 63(3).
         Louis, T. A. (1982). Finding the observed information matrix when using the EM
         algorithm. JRSS B, 44(2) (the gradient of the marginal likelihood).
     """
@@ -77,11 +91,48 @@ class IRT(BaseLearnerModel):
         grid: int = 41,
         max_iter: int = 200,
         tol: float = 1e-5,
+        slope_prior: float | None = 0.5,
+        guess_prior: Sequence[float] | None = (5.0, 17.0),
+        slip_prior: Sequence[float] | None = (2.0, 12.0),
         seed: int | None = None,
     ) -> None:
         check_choice_now("IRT", "model", model, ("1pl", "2pl", "3pl", "4pl"))
         check_positive_int("grid", grid, minimum=5)
         check_positive_int("max_iter", max_iter)
+        problems: list[str] = []
+        if slope_prior is not None and not (
+            isinstance(slope_prior, (int, float))
+            and not isinstance(slope_prior, bool)
+            and np.isfinite(slope_prior)
+            and slope_prior > 0
+        ):
+            problems.append(
+                f"slope_prior: expected a positive standard deviation of log a, or None "
+                f"for no prior; got {slope_prior!r}"
+            )
+        for name, value in (("guess_prior", guess_prior), ("slip_prior", slip_prior)):
+            if value is None:
+                continue
+            ok = (
+                not isinstance(value, (str, bytes))
+                and isinstance(value, Sequence)
+                and len(value) == 2
+                and all(
+                    isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
+                    for v in value
+                )
+                and all(v >= 1 for v in value)
+            )
+            if not ok:
+                problems.append(
+                    f"{name}: expected two Beta parameters (alpha, beta), each >= 1 (e.g. "
+                    f"(5, 17)), or None for no prior; got {value!r}"
+                )
+        if problems:
+            raise ValidationError("IRT", problems)
+        self.slope_prior = None if slope_prior is None else float(slope_prior)
+        self.guess_prior = None if guess_prior is None else tuple(float(v) for v in guess_prior)
+        self.slip_prior = None if slip_prior is None else tuple(float(v) for v in slip_prior)
         self.model = model
         self.grid = grid
         self.max_iter = max_iter
@@ -214,17 +265,26 @@ class IRT(BaseLearnerModel):
             g_b = -(dl_dp * slope * a[:, None]).sum(1)
             g_c = (dl_dp * (1.0 - f)).sum(1) * c * (1.0 - c)
             total = float(marg.sum())
-            # priors: b ~ N(0, 3^2), log a ~ N(0, 0.5^2), c ~ Beta(5, 17), 1 - d ~ Beta(2, 12)
-            total += float(-(b**2).sum() / 18.0 - (la**2).sum() / 0.5)
-            total += float((4.0 * np.log(c) + 16.0 * np.log1p(-c)).sum())
-            g_la -= la / 0.25
+            # priors (defaults): b ~ N(0, 3^2), log a ~ N(0, 0.5^2), c ~ Beta(5, 17),
+            # 1 - d ~ Beta(2, 12); a Beta(al, be) log density in logit coordinates has
+            # gradient (al - 1)(1 - c) - (be - 1) c
+            total -= float((b**2).sum() / 18.0)
             g_b -= b / 9.0
-            g_c += 4.0 * (1.0 - c) - 16.0 * c  # d/dlogit of the Beta(5, 17) log density
+            if self.slope_prior is not None:
+                var = self.slope_prior**2
+                total -= float((la**2).sum() / (2.0 * var))
+                g_la -= la / var
+            if self.guess_prior is not None:
+                al, be = self.guess_prior[0] - 1.0, self.guess_prior[1] - 1.0
+                total += float((al * np.log(c) + be * np.log1p(-c)).sum())
+                g_c += al * (1.0 - c) - be * c
             grads = [g_la, g_b, g_c]
             if four:
                 g_s = -(dl_dp * f).sum(1) * s * (1.0 - s)
-                total += float((1.0 * np.log(s) + 11.0 * np.log1p(-s)).sum())
-                g_s += 1.0 * (1.0 - s) - 11.0 * s
+                if self.slip_prior is not None:
+                    al, be = self.slip_prior[0] - 1.0, self.slip_prior[1] - 1.0
+                    total += float((al * np.log(s) + be * np.log1p(-s)).sum())
+                    g_s += al * (1.0 - s) - be * s
                 grads.append(g_s)
             return -total / len(y), -np.concatenate(grads) / len(y)
 
@@ -245,11 +305,13 @@ class IRT(BaseLearnerModel):
         ``(log a, b)`` with step halving, so every accepted step goes uphill)."""
         theta = self._theta[None, :]
         two = self.model != "1pl"
+        # precision of the log-slope prior (0: none; the 1PL fixes a = 1)
+        prec = 0.0 if self.slope_prior is None or not two else 1.0 / self.slope_prior**2
 
         def objective(la: np.ndarray, b: np.ndarray) -> np.ndarray:
             z = np.exp(la)[:, None] * (theta - b[:, None])
             ll = r * -np.logaddexp(0.0, -z) + (n - r) * -np.logaddexp(0.0, z)
-            return ll.sum(1) - b**2 / 18.0 - (la**2 / 0.5 if two else 0.0)
+            return ll.sum(1) - b**2 / 18.0 - 0.5 * prec * la**2
 
         la = np.log(a)
         current = objective(la, b)
@@ -262,9 +324,9 @@ class IRT(BaseLearnerModel):
             g_b = -(a[:, None] * resid).sum(1) - b / 9.0
             h_bb = -(a[:, None] ** 2 * info).sum(1) - 1.0 / 9.0
             if two:
-                g_la = (a[:, None] * d * resid).sum(1) - la / 0.25
+                g_la = (a[:, None] * d * resid).sum(1) - prec * la
                 h_ll = (
-                    -(a[:, None] ** 2 * d**2 * info).sum(1) + (a[:, None] * d * resid).sum(1) - 4.0
+                    -(a[:, None] ** 2 * d**2 * info).sum(1) + (a[:, None] * d * resid).sum(1) - prec
                 )
                 h_lb = (a[:, None] ** 2 * d * info).sum(1) - (a[:, None] * resid).sum(1)
                 det = h_ll * h_bb - h_lb**2

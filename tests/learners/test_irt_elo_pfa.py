@@ -136,3 +136,65 @@ def test_irt_asymptotes_are_recovered(model: str) -> None:
         return float(np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
     assert ll(fitted) > ll(two)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"slope_prior": 0.0}, "slope_prior: expected a positive standard deviation"),
+        ({"slope_prior": "wide"}, "slope_prior: expected a positive standard deviation"),
+        ({"guess_prior": (5.0,)}, r"guess_prior: expected two Beta parameters"),
+        ({"guess_prior": (0.5, 17)}, r"guess_prior: expected two Beta parameters"),
+        ({"slip_prior": "ab"}, r"slip_prior: expected two Beta parameters"),
+        ({"slip_prior": (2, float("nan"))}, r"slip_prior: expected two Beta parameters"),
+    ],
+)
+def test_irt_rejects_bad_priors(kwargs: dict, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        IRT(model="4pl", **kwargs)
+
+
+def test_irt_priors_shrink_and_switch_off() -> None:
+    """A stronger prior pulls the estimates toward its mode; None removes it (item
+    parameters then move away from the prior's pull)."""
+    log, _ = irt_log(n_learners=400, n_items=8, answers=8, model="4pl", seed=11)
+    kw = {"model": "4pl", "max_iter": 300}
+    weak = IRT(**kw).fit(log)
+    strong = IRT(**kw, slope_prior=0.05, guess_prior=(41, 161), slip_prior=(11, 191)).fit(log)
+    assert np.abs(np.log(strong.discrimination)).max() < np.abs(np.log(weak.discrimination)).max()
+    assert np.abs(strong.guessing - 0.2).max() < np.abs(weak.guessing - 0.2).max()
+    assert np.abs(strong.slipping - 0.05).max() < np.abs(weak.slipping - 0.05).max()
+    free = IRT(**kw, slope_prior=None, guess_prior=None, slip_prior=None).fit(log)
+    assert not np.allclose(free.discrimination, weak.discrimination, atol=1e-3)
+    # list-valued priors (as a JSON config stores them) behave like tuples
+    listed = IRT(**kw, guess_prior=[5, 17], slip_prior=[2, 12]).fit(log)
+    assert listed.guess_prior == (5.0, 17.0)
+    assert np.allclose(listed.discrimination, weak.discrimination)
+    # the 2PL's EM honours the slope prior too; the default is the previous fixed prior
+    two = IRT(model="2pl", slope_prior=0.05).fit(log)
+    assert np.abs(np.log(two.discrimination)).max() < 0.15
+
+
+def test_irt_priors_survive_a_save_and_load(tmp_path) -> None:
+    from teachkit.learners import BaseLearnerModel
+
+    log, _ = irt_log(n_learners=200, n_items=6, answers=6, model="4pl", seed=12)
+    model = IRT(model="4pl", slope_prior=None, guess_prior=(3, 9), slip_prior=(1, 30)).fit(log)
+    config = model.to_config()
+    assert config["params"]["slope_prior"] is None
+    loaded = BaseLearnerModel.load(model.save(tmp_path / "irt.tkmodel"))
+    assert isinstance(loaded, IRT)
+    assert (loaded.slope_prior, loaded.guess_prior, loaded.slip_prior) == (
+        None,
+        (3.0, 9.0),
+        (1.0, 30.0),
+    )
+    assert np.allclose(loaded.discrimination, model.discrimination)
+    # a config stored before the priors existed loads with the priors it was fitted with
+    old = {**config, "params": {k: v for k, v in config["params"].items() if "prior" not in k}}
+    rebuilt = IRT.from_config(old)
+    assert (rebuilt.slope_prior, rebuilt.guess_prior, rebuilt.slip_prior) == (
+        0.5,
+        (5.0, 17.0),
+        (2.0, 12.0),
+    )
