@@ -10,6 +10,7 @@ import numpy as np
 
 from teachkit._validation import check_choice_now, check_positive_int
 from teachkit.data._log import InteractionLog
+from teachkit.errors import ValidationError
 from teachkit.learners._base import BaseLearnerModel, State
 from teachkit.spaces import Discrete
 
