@@ -60,6 +60,14 @@ class BKT(BaseLearnerModel):
             parameter of a skill is ``(n theta_fit + shrinkage theta_before) / (n +
             shrinkage)`` with ``n`` the skill's answers (first answers, for the prior),
             so skills with little data stay near the defaults.
+        pool: how far the shrinkage's anchor moves from the parameters in use before
+            the first refit toward the class's pooled estimate: the answer-weighted mean
+            of the refitted parameter over every skill (empirical Bayes partial pooling,
+            Efron & Morris 1975; Gelman et al. 2013, ch. 5). 0 (the default): the anchor
+            is the parameters before the first refit; 1: each skill's guess, slip, learn,
+            forget and prior shrink toward what the class shows across all skills, so a
+            course whose answers are all noisy (high guess and slip) pulls its sparse
+            skills toward high guess and slip too instead of toward the defaults.
         seed: seeds the random starting points.
 
     Population learning. With ``refit`` set, a model that one teacher uses for a whole
@@ -101,9 +109,18 @@ class BKT(BaseLearnerModel):
         engine: str = "auto",
         refit: int | None = None,
         shrinkage: float = 50.0,
+        pool: float = 0.0,
         seed: int | None = None,
     ) -> None:
         check_positive_int("restarts", restarts)
+        if (
+            isinstance(pool, bool)
+            or not isinstance(pool, int | float | np.number)
+            or not (0 <= pool <= 1)
+        ):
+            raise ValidationError(
+                "BKT", [f"pool: expected a number in [0, 1] (0: no pooling), got {pool!r}"]
+            )
         if refit is not None:
             check_positive_int("refit", refit)
         if (
@@ -127,6 +144,7 @@ class BKT(BaseLearnerModel):
         self.engine = engine
         self.refit = refit
         self.shrinkage = shrinkage
+        self.pool = pool
         self._groups: dict[str, str] = {}
         super().__init__(space, seed=seed)
 
@@ -502,6 +520,11 @@ class BKT(BaseLearnerModel):
         ):
             anchor = self._anchor[name]
             fitted = np.where(n > 0, np.nan_to_num(getattr(self, f"_{name}")), anchor)
+            if self.pool > 0 and n.sum() > 0:
+                # partial pooling: shrink toward the class's answer-weighted estimate
+                # across skills (as much of it as ``pool`` says) instead of the defaults
+                pooled = float((n * fitted).sum() / n.sum())
+                anchor = (1.0 - self.pool) * anchor + self.pool * pooled
             setattr(self, f"_{name}", (n * fitted + s * anchor) / np.maximum(n + s, 1e-12))
         if not self.forgets:
             self._forget = np.zeros_like(self._forget)
