@@ -88,6 +88,27 @@ class TutorPooledHalf(TutorFixed):
     model_params: ClassVar[dict[str, Any]] = {"forgets": True, "refit": 200, "pool": 0.5}
 
 
+class TutorBoundedNoise(TutorFixed):
+    """The Tutor whose refits keep guess + slip <= 0.8 (P(known) stays informative)."""
+
+    model_params: ClassVar[dict[str, Any]] = {
+        "forgets": True,
+        "refit": 200,
+        "max_guess_slip": 0.8,
+    }
+
+
+class TutorPooledHalfBounded(TutorFixed):
+    """``tutor_pooled_half`` with guess + slip <= 0.8."""
+
+    model_params: ClassVar[dict[str, Any]] = {
+        "forgets": True,
+        "refit": 200,
+        "pool": 0.5,
+        "max_guess_slip": 0.8,
+    }
+
+
 VARIANTS = {
     "tutor_fixed": TutorFixed,
     "tutor_shrink200": TutorShrink200,
@@ -95,6 +116,8 @@ VARIANTS = {
     "tutor_refit100": TutorRefit100,
     "tutor_pooled": TutorPooled,
     "tutor_pooled_half": TutorPooledHalf,
+    "tutor_bounded": TutorBoundedNoise,
+    "tutor_pooled_half_bounded": TutorPooledHalfBounded,
 }
 
 

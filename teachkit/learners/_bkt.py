@@ -68,6 +68,12 @@ class BKT(BaseLearnerModel):
             forget and prior shrink toward what the class shows across all skills, so a
             course whose answers are all noisy (high guess and slip) pulls its sparse
             skills toward high guess and slip too instead of toward the defaults.
+        max_guess_slip: a bound on ``guess + slip`` for the parameters a population
+            refit finds (None: no bound). At ``guess + slip >= 1`` a right answer no
+            longer says the skill is known (the degenerate BKT models of Beck & Chang
+            2007 and Baker, Corbett & Aleven 2008); a refitted pair over the bound is
+            scaled down to it, keeping its ratio, before the shrinkage. (The papers
+            bound the fit itself; this projects the EM optimum afterwards.)
         seed: seeds the random starting points.
 
     Population learning. With ``refit`` set, a model that one teacher uses for a whole
@@ -110,8 +116,18 @@ class BKT(BaseLearnerModel):
         refit: int | None = None,
         shrinkage: float = 50.0,
         pool: float = 0.0,
+        max_guess_slip: float | None = None,
         seed: int | None = None,
     ) -> None:
+        if max_guess_slip is not None and (
+            isinstance(max_guess_slip, bool)
+            or not isinstance(max_guess_slip, int | float | np.number)
+            or not (0 < max_guess_slip <= 1)
+        ):
+            raise ValidationError(
+                "BKT",
+                [f"max_guess_slip: expected a number in (0, 1] or None, got {max_guess_slip!r}"],
+            )
         check_positive_int("restarts", restarts)
         if (
             isinstance(pool, bool)
@@ -145,6 +161,7 @@ class BKT(BaseLearnerModel):
         self.refit = refit
         self.shrinkage = shrinkage
         self.pool = pool
+        self.max_guess_slip = max_guess_slip
         self._groups: dict[str, str] = {}
         super().__init__(space, seed=seed)
 
@@ -501,6 +518,11 @@ class BKT(BaseLearnerModel):
         # not identifiable enough): the median share of the oracle's gain on the people
         # zoo's tune split fell from 0.60 to 0.43
         self._fit(log, False)
+        if self.max_guess_slip is not None:
+            total = self._guess + self._slip
+            scale = np.where(total > self.max_guess_slip, self.max_guess_slip / total, 1.0)
+            self._guess = self._guess * scale
+            self._slip = self._slip * scale
         # answers behind each parameter: per skill (first answers for the prior), per
         # guess/slip slot
         q = self._q

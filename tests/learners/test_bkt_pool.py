@@ -1,4 +1,4 @@
-"""BKT refits with partial pooling: shrink toward the class's estimate across skills."""
+"""BKT refits with partial pooling (toward the class's estimate across skills) and a bound on guess + slip."""
 
 from __future__ import annotations
 
@@ -81,3 +81,25 @@ def test_pooled_refits_replay_identically_from_a_snapshot() -> None:
 def test_pool_is_validated(bad: object) -> None:
     with pytest.raises(ValidationError, match=r"pool: expected a number in \[0, 1\]"):
         BKT(pool=bad)  # type: ignore[arg-type]
+
+
+def test_max_guess_slip_bounds_the_refitted_noise() -> None:
+    data = noisy_batches(12)  # true guess + slip = 0.75
+    free = fed(BKT(space(), refit=100, shrinkage=0.0, engine="numpy", seed=0), data)
+    bounded = fed(
+        BKT(space(), refit=100, shrinkage=0.0, max_guess_slip=0.5, engine="numpy", seed=0), data
+    )
+    assert bounded.refits == free.refits >= 1
+    g_f, s_f = free.params()["guess"], free.params()["slip"]
+    g_b, s_b = bounded.params()["guess"], bounded.params()["slip"]
+    assert max(g_f[k] + s_f[k] for k in g_f) > 0.5
+    for k in g_b:
+        assert g_b[k] + s_b[k] <= 0.5 + 1e-9
+        if g_f[k] + s_f[k] > 0.5:  # scaled down to the bound, keeping the ratio
+            assert g_b[k] / s_b[k] == pytest.approx(g_f[k] / s_f[k], rel=1e-6)
+
+
+@pytest.mark.parametrize("bad", [0.0, 1.5, True, "0.9", float("nan")])
+def test_max_guess_slip_is_validated(bad: object) -> None:
+    with pytest.raises(ValidationError, match=r"max_guess_slip: expected a number in \(0, 1\]"):
+        BKT(max_guess_slip=bad)  # type: ignore[arg-type]
