@@ -100,6 +100,15 @@ class BKT(BaseLearnerModel):
         networks implementation of knowledge tracing (per-group priors). UMAP.
         Badrinath, A., Wang, F., & Pardos, Z. (2021). pyBKT: An accessible Python library of
         Bayesian knowledge tracing models. EDM.
+        Efron, B., & Morris, C. (1975). Data analysis using Stein's estimator and its
+        generalizations. JASA 70 (``pool``: shrinkage toward the pooled mean).
+        Gelman, A., et al. (2013). Bayesian Data Analysis, 3rd ed., ch. 5 (hierarchical
+        models, partial pooling).
+        Beck, J. E., & Chang, K. (2007). Identifiability: a fundamental problem of student
+        modeling. User Modeling (``max_guess_slip``).
+        Baker, R. S. J. d., Corbett, A. T., & Aleven, V. (2008). More accurate student
+        modeling through contextual estimation of slip and guess probabilities in
+        Bayesian knowledge tracing. ITS.
     """
 
     def __init__(
