@@ -1,4 +1,4 @@
-"""BKT refits with partial pooling (toward the class's estimate across skills) and a bound on guess + slip."""
+"""BKT refits with partial pooling across skills and a bound on guess + slip."""
 
 from __future__ import annotations
 
@@ -103,3 +103,14 @@ def test_max_guess_slip_bounds_the_refitted_noise() -> None:
 def test_max_guess_slip_is_validated(bad: object) -> None:
     with pytest.raises(ValidationError, match=r"max_guess_slip: expected a number in \(0, 1\]"):
         BKT(max_guess_slip=bad)  # type: ignore[arg-type]
+
+
+def test_a_config_stored_before_the_options_keeps_its_behaviour() -> None:
+    model = BKT(space(), refit=100, engine="numpy", seed=0)
+    config = model.to_config()
+    params = dict(config["params"])
+    assert params.pop("pool") == 0.0 and params.pop("max_guess_slip") is None
+    old = Component.from_config({**config, "params": params})
+    assert isinstance(old, BKT) and old.pool == 0.0 and old.max_guess_slip is None
+    data = noisy_batches(6)
+    assert fed(old, data).params() == fed(model, data).params()
