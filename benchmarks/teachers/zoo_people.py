@@ -76,11 +76,48 @@ class TutorRefit100(TutorFixed):
     model_params: ClassVar[dict[str, Any]] = {"forgets": True, "refit": 100}
 
 
+class TutorPooled(TutorFixed):
+    """The Tutor whose refits shrink toward the class's pooled estimate across skills."""
+
+    model_params: ClassVar[dict[str, Any]] = {"forgets": True, "refit": 200, "pool": 1.0}
+
+
+class TutorPooledHalf(TutorFixed):
+    """The Tutor whose refits shrink halfway toward the class's pooled estimate."""
+
+    model_params: ClassVar[dict[str, Any]] = {"forgets": True, "refit": 200, "pool": 0.5}
+
+
+class TutorBoundedNoise(TutorFixed):
+    """The Tutor whose refits keep guess + slip <= 0.8 (P(known) stays informative)."""
+
+    model_params: ClassVar[dict[str, Any]] = {
+        "forgets": True,
+        "refit": 200,
+        "max_guess_slip": 0.8,
+    }
+
+
+class TutorPooledHalfBounded(TutorFixed):
+    """``tutor_pooled_half`` with guess + slip <= 0.8."""
+
+    model_params: ClassVar[dict[str, Any]] = {
+        "forgets": True,
+        "refit": 200,
+        "pool": 0.5,
+        "max_guess_slip": 0.8,
+    }
+
+
 VARIANTS = {
     "tutor_fixed": TutorFixed,
     "tutor_shrink200": TutorShrink200,
     "tutor_noforget": TutorNoForget,
     "tutor_refit100": TutorRefit100,
+    "tutor_pooled": TutorPooled,
+    "tutor_pooled_half": TutorPooledHalf,
+    "tutor_bounded": TutorBoundedNoise,
+    "tutor_pooled_half_bounded": TutorPooledHalfBounded,
 }
 
 
@@ -109,13 +146,19 @@ def member_result(
     def factory(seed: int) -> Any:
         return cls(member.n_learners, seed=seed, **member.params)
 
-    specs = [TeacherSpec("uniform"), TeacherSpec("oracle"), *teachers]
+    # the variants go in as classes (so ``run`` allows this module's code), labelled back
+    # by their variant name below
+    by_class = {
+        VARIANTS[t.label].__name__.lower(): t.label for t in teachers if t.label in VARIANTS
+    }
+    specs: list[Any] = [TeacherSpec("uniform"), TeacherSpec("oracle")]
+    specs += [VARIANTS.get(t.label, t) for t in teachers]
     finals: dict[str, list[float]] = {}
     for row in run((factory, specs), seeds=seeds_for(member.n_learners, factor), steps=member.steps,
                    eval_every=member.steps):  # fmt: skip
         final = row["kind"] == "measure" and row["step"] == member.steps
         if final and row["measure"] == member.measure:
-            finals.setdefault(row["teacher"], []).append(row["value"])
+            finals.setdefault(by_class.get(row["teacher"], row["teacher"]), []).append(row["value"])
     mean = {k: float(np.mean(v)) for k, v in finals.items()}
     u, o = mean["uniform"], mean["oracle"]
     return {

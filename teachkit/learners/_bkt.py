@@ -60,6 +60,20 @@ class BKT(BaseLearnerModel):
             parameter of a skill is ``(n theta_fit + shrinkage theta_before) / (n +
             shrinkage)`` with ``n`` the skill's answers (first answers, for the prior),
             so skills with little data stay near the defaults.
+        pool: how far the shrinkage's anchor moves from the parameters in use before
+            the first refit toward the class's pooled estimate: the answer-weighted mean
+            of the refitted parameter over every skill (empirical Bayes partial pooling,
+            Efron & Morris 1975; Gelman et al. 2013, ch. 5). 0 (the default): the anchor
+            is the parameters before the first refit; 1: each skill's guess, slip, learn,
+            forget and prior shrink toward what the class shows across all skills, so a
+            course whose answers are all noisy (high guess and slip) pulls its sparse
+            skills toward high guess and slip too instead of toward the defaults.
+        max_guess_slip: a bound on ``guess + slip`` for the parameters a population
+            refit finds (None: no bound). At ``guess + slip >= 1`` a right answer no
+            longer says the skill is known (the degenerate BKT models of Beck & Chang
+            2007 and Baker, Corbett & Aleven 2008); a refitted pair over the bound is
+            scaled down to it, keeping its ratio, before the shrinkage. (The papers
+            bound the fit itself; this projects the EM optimum afterwards.)
         seed: seeds the random starting points.
 
     Population learning. With ``refit`` set, a model that one teacher uses for a whole
@@ -86,6 +100,15 @@ class BKT(BaseLearnerModel):
         networks implementation of knowledge tracing (per-group priors). UMAP.
         Badrinath, A., Wang, F., & Pardos, Z. (2021). pyBKT: An accessible Python library of
         Bayesian knowledge tracing models. EDM.
+        Efron, B., & Morris, C. (1975). Data analysis using Stein's estimator and its
+        generalizations. JASA 70 (``pool``: shrinkage toward the pooled mean).
+        Gelman, A., et al. (2013). Bayesian Data Analysis, 3rd ed., ch. 5 (hierarchical
+        models, partial pooling).
+        Beck, J. E., & Chang, K. (2007). Identifiability: a fundamental problem of student
+        modeling. User Modeling (``max_guess_slip``).
+        Baker, R. S. J. d., Corbett, A. T., & Aleven, V. (2008). More accurate student
+        modeling through contextual estimation of slip and guess probabilities in
+        Bayesian knowledge tracing. ITS.
     """
 
     def __init__(
@@ -101,9 +124,28 @@ class BKT(BaseLearnerModel):
         engine: str = "auto",
         refit: int | None = None,
         shrinkage: float = 50.0,
+        pool: float = 0.0,
+        max_guess_slip: float | None = None,
         seed: int | None = None,
     ) -> None:
+        if max_guess_slip is not None and (
+            isinstance(max_guess_slip, bool)
+            or not isinstance(max_guess_slip, int | float | np.number)
+            or not (0 < max_guess_slip <= 1)
+        ):
+            raise ValidationError(
+                "BKT",
+                [f"max_guess_slip: expected a number in (0, 1] or None, got {max_guess_slip!r}"],
+            )
         check_positive_int("restarts", restarts)
+        if (
+            isinstance(pool, bool)
+            or not isinstance(pool, int | float | np.number)
+            or not (0 <= pool <= 1)
+        ):
+            raise ValidationError(
+                "BKT", [f"pool: expected a number in [0, 1] (0: no pooling), got {pool!r}"]
+            )
         if refit is not None:
             check_positive_int("refit", refit)
         if (
@@ -127,6 +169,8 @@ class BKT(BaseLearnerModel):
         self.engine = engine
         self.refit = refit
         self.shrinkage = shrinkage
+        self.pool = pool
+        self.max_guess_slip = max_guess_slip
         self._groups: dict[str, str] = {}
         super().__init__(space, seed=seed)
 
@@ -483,6 +527,11 @@ class BKT(BaseLearnerModel):
         # not identifiable enough): the median share of the oracle's gain on the people
         # zoo's tune split fell from 0.60 to 0.43
         self._fit(log, False)
+        if self.max_guess_slip is not None:
+            total = self._guess + self._slip
+            scale = np.where(total > self.max_guess_slip, self.max_guess_slip / total, 1.0)
+            self._guess = self._guess * scale
+            self._slip = self._slip * scale
         # answers behind each parameter: per skill (first answers for the prior), per
         # guess/slip slot
         q = self._q
@@ -502,6 +551,11 @@ class BKT(BaseLearnerModel):
         ):
             anchor = self._anchor[name]
             fitted = np.where(n > 0, np.nan_to_num(getattr(self, f"_{name}")), anchor)
+            if self.pool > 0 and n.sum() > 0:
+                # partial pooling: shrink toward the class's answer-weighted estimate
+                # across skills (as much of it as ``pool`` says) instead of the defaults
+                pooled = float((n * fitted).sum() / n.sum())
+                anchor = (1.0 - self.pool) * anchor + self.pool * pooled
             setattr(self, f"_{name}", (n * fitted + s * anchor) / np.maximum(n + s, 1e-12))
         if not self.forgets:
             self._forget = np.zeros_like(self._forget)

@@ -104,10 +104,15 @@ def test_tutor_seeded_from_an_offline_fit_keeps_its_parameters_as_anchor() -> No
     assert tutor.model is seeded
 
 
-def test_a_reloaded_curriculum_refits_and_chooses_the_same(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "options", [{}, {"pool": 0.5, "max_guess_slip": 0.8}], ids=["default", "pooled_bounded"]
+)
+def test_a_reloaded_curriculum_refits_and_chooses_the_same(
+    tmp_path: Path, options: dict[str, float]
+) -> None:
     sim = BKTStudent(6, seed=2, n_skills=4, items_per_skill=2, prerequisites={"k2": ["k0"]})
     url = f"sqlite:///{tmp_path / 'class.db'}"
-    model = BKT(sim.space, forgets=True, refit=20, engine="numpy", seed=0)
+    model = BKT(sim.space, forgets=True, refit=20, engine="numpy", seed=0, **options)
     tutor = T.Tutor(sim.space, learner_model=model, seed=0)
     cur = tk.Curriculum(tutor, storage=url, name="c", snapshot_every=7)
     rng = np.random.default_rng(0)
