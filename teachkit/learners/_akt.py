@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from teachkit.errors import ValidationError
 from teachkit.learners._attention import (
     AttentionKT,
     attention_block,
+    check_l2,
     check_sizes,
     prediction_head,
     rasch_embed,
+    rasch_penalty,
 )
 from teachkit.learners._torch import require_torch
 from teachkit.spaces import Discrete
@@ -85,8 +86,7 @@ class AKT(AttentionKT):
         seed: int | None = None,
     ) -> None:
         check_sizes("AKT", dim, heads, dropout)
-        if not (isinstance(l2, int | float) and l2 >= 0):
-            raise ValidationError("AKT", [f"l2: expected a number >= 0, got {l2!r}"])
+        check_l2("AKT", l2)
         self.dim = dim
         self.heads = heads
         self.dropout = dropout
@@ -134,7 +134,7 @@ class AKT(AttentionKT):
         return logit.expand(-1, -1, skills.shape[-1])
 
     def _penalty(self, net: Any) -> Any:
-        return self.l2 * (net["difficulty"].weight ** 2).sum()
+        return rasch_penalty(net, self.l2)
 
     @classmethod
     def _example(cls, space: Discrete, seed: int) -> AKT:

@@ -37,6 +37,17 @@ def check_sizes(name: str, dim: int, heads: int, dropout: float) -> None:
         raise ValidationError(name, [f"dropout: expected a number in [0, 1), got {dropout!r}"])
 
 
+def check_l2(name: str, l2: float) -> None:
+    """Validate the L2 weight on the Rasch difficulties (AKT, simpleKT)."""
+    if not (isinstance(l2, int | float) and l2 >= 0):
+        raise ValidationError(name, [f"l2: expected a number >= 0, got {l2!r}"])
+
+
+def rasch_penalty(net: Any, l2: float) -> Any:
+    """``l2`` times the squared Rasch difficulties: keeps ``mu_q`` near its concept."""
+    return l2 * (net["difficulty"].weight ** 2).sum()
+
+
 class AttentionKT(TorchLearnerModel):
     """Base of the attention models: the online state is a window of recent answers."""
 

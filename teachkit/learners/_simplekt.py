@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from teachkit._validation import check_positive_int
-from teachkit.errors import ValidationError
 from teachkit.learners._attention import (
     AttentionKT,
     attention_block,
+    check_l2,
     check_sizes,
     prediction_head,
     rasch_embed,
+    rasch_penalty,
     sinusoid,
 )
 from teachkit.learners._torch import require_torch
@@ -78,8 +79,7 @@ class SimpleKT(AttentionKT):
     ) -> None:
         check_sizes("SimpleKT", dim, heads, dropout)
         check_positive_int("blocks", blocks)
-        if not (isinstance(l2, int | float) and l2 >= 0):
-            raise ValidationError("SimpleKT", [f"l2: expected a number >= 0, got {l2!r}"])
+        check_l2("SimpleKT", l2)
         self.dim = dim
         self.heads = heads
         self.blocks = blocks
@@ -129,7 +129,7 @@ class SimpleKT(AttentionKT):
         return logit.expand(-1, -1, skills.shape[-1])
 
     def _penalty(self, net: Any) -> Any:
-        return self.l2 * (net["difficulty"].weight ** 2).sum()
+        return rasch_penalty(net, self.l2)
 
     @classmethod
     def _example(cls, space: Discrete, seed: int) -> SimpleKT:
