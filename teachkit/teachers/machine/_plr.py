@@ -291,16 +291,10 @@ class PLR(BaseTeacher):
         if rule == "learnability":
             self._successes[k] += add_w[known]
             self._tries[k] += add_t[known]
-        fresh = np.flatnonzero(~known)
-        if len(fresh):
-            fresh = fresh[np.argsort(order[starts[fresh]], kind="stable")]  # first seen first
-            placed, into = self._admit(final[fresh])
-            chosen = fresh[placed]
-            self._levels[into] = uniq[chosen]
-            self._scores[into] = final[chosen]
-            self._last[into] = self._count
-            self._successes[into] = add_w[chosen] if rule == "learnability" else 0.0
-            self._tries[into] = add_t[chosen] if rule == "learnability" else 0.0
+        learn = rule == "learnability"
+        self._admit_fresh(
+            ~known, order, starts, uniq, final, add_w if learn else 0.0, add_t if learn else 0.0
+        )
 
     def _tell_recent(self, batch: EventBatch) -> None:
         """``"recent_learnability"``: decayed counts per level, one score update per tell."""
@@ -323,16 +317,33 @@ class PLR(BaseTeacher):
         final = np.where(known, (1.0 - a) * self._scores[at] + a * new, new)
         k = slots[known]
         self._scores[k], self._successes[k], self._tries[k] = final[known], w[known], t[known]
-        fresh = np.flatnonzero(~known)
-        if len(fresh):
-            fresh = fresh[np.argsort(order[starts[fresh]], kind="stable")]  # first seen first
-            placed, into = self._admit(final[fresh])
-            chosen = fresh[placed]
-            self._levels[into] = uniq[chosen]
-            self._scores[into] = final[chosen]
-            self._last[into] = self._count
-            self._successes[into] = w[chosen]
-            self._tries[into] = t[chosen]
+        self._admit_fresh(~known, order, starts, uniq, final, w, t)
+
+    def _admit_fresh(
+        self,
+        unknown: np.ndarray,
+        order: np.ndarray,
+        starts: np.ndarray,
+        uniq: np.ndarray,
+        final: np.ndarray,
+        successes: np.ndarray | float,
+        tries: np.ndarray | float,
+    ) -> None:
+        """Admit the levels not in the buffer, first seen first, with their scores and counts
+        (arrays over ``uniq``, or one number for all)."""
+        fresh = np.flatnonzero(unknown)
+        if not len(fresh):
+            return
+        fresh = fresh[np.argsort(order[starts[fresh]], kind="stable")]  # first seen first
+        placed, into = self._admit(final[fresh])
+        chosen = fresh[placed]
+        self._levels[into] = uniq[chosen]
+        self._scores[into] = final[chosen]
+        self._last[into] = self._count
+        self._successes[into] = (
+            successes[chosen] if isinstance(successes, np.ndarray) else successes
+        )
+        self._tries[into] = tries[chosen] if isinstance(tries, np.ndarray) else tries
 
     def _slots(self, levels: np.ndarray) -> np.ndarray:
         """The buffer slot of each level, -1 where it is not buffered."""
