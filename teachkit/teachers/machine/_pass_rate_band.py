@@ -11,7 +11,7 @@ from teachkit._teacher import BaseTeacher
 from teachkit._validation import check_params
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete
-from teachkit.teachers.machine._signals import batch_success, group_matrix, groups_by_task
+from teachkit.teachers.machine._signals import batch_success, decayed_beta_update, group_matrix
 
 
 class PassRateBand(BaseTeacher):
@@ -154,22 +154,7 @@ class PassRateBand(BaseTeacher):
 
     def _tell(self, batch: EventBatch) -> None:
         s = _success(batch)
-        g = self.decay
-        if g == 1.0:
-            k = len(self._wins)
-            wins = np.bincount(batch.tasks, weights=s, minlength=k)
-            self._wins += wins
-            self._losses += np.bincount(batch.tasks, minlength=k) - wins
-            return
-        # w <- g w + s, event by event, in closed form per task
-        order, uniq, starts, counts = groups_by_task(batch.tasks)
-        group = np.repeat(np.arange(len(uniq)), counts)
-        from_end = counts[group] - 1 - (np.arange(len(order)) - starts[group])
-        weight = g**from_end
-        so = s[order]
-        shrink = g**counts
-        self._wins[uniq] = shrink * self._wins[uniq] + np.bincount(group, weight * so)
-        self._losses[uniq] = shrink * self._losses[uniq] + np.bincount(group, weight * (1.0 - so))
+        decayed_beta_update(self._wins, self._losses, batch.tasks, s, self.decay)
 
 
 def _success(batch: EventBatch) -> np.ndarray:

@@ -148,6 +148,27 @@ def groups_by_task(tasks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return order, sorted_tasks[starts], starts, counts
 
 
+def decayed_beta_update(
+    wins: np.ndarray, losses: np.ndarray, tasks: np.ndarray, s: np.ndarray, g: float
+) -> None:
+    """Add events' successes ``s`` (in [0, 1]) to per-task pseudo-counts in place, each
+    count decayed by ``g`` per event on its task (``w <- g w + s`` event by event, in
+    closed form per task; ``g = 1`` is plain counting)."""
+    if g == 1.0:
+        won = np.bincount(tasks, weights=s, minlength=len(wins))
+        wins += won
+        losses += np.bincount(tasks, minlength=len(wins)) - won
+        return
+    order, uniq, starts, counts = groups_by_task(tasks)
+    group = np.repeat(np.arange(len(uniq)), counts)
+    from_end = counts[group] - 1 - (np.arange(len(order)) - starts[group])
+    weight = g**from_end
+    so = s[order]
+    shrink = g**counts
+    wins[uniq] = shrink * wins[uniq] + np.bincount(group, weight * so)
+    losses[uniq] = shrink * losses[uniq] + np.bincount(group, weight * (1.0 - so))
+
+
 def check_unit_signal(batch: EventBatch, where: str) -> np.ndarray:
     """The batch signal, which must lie in [0, 1] (a success probability)."""
     sig = batch.signal()

@@ -11,7 +11,7 @@ from teachkit._teacher import BaseTeacher
 from teachkit._validation import check_choice_now, check_params, check_positive_int
 from teachkit.errors import ValidationError
 from teachkit.spaces import Discrete
-from teachkit.teachers.machine._signals import check_unit_signal, draw, groups_by_task, softmax
+from teachkit.teachers.machine._signals import check_unit_signal, decayed_beta_update, draw, softmax
 
 RULES = ("thompson", "learnability")
 _EXACT_DRAWS = 1 << 16  # beyond n * tasks this many Beta draws, an ask draws once per batch
@@ -216,22 +216,7 @@ class TargetDifficulty(BaseTeacher):
 
     def _tell(self, batch: EventBatch) -> None:
         s = batch.signal()
-        order, uniq, starts, counts = groups_by_task(batch.tasks)
-        g = self.decay
-        if g == 1.0:
-            wins = np.bincount(batch.tasks, weights=s, minlength=len(self._wins))
-            self._wins += wins
-            self._losses += np.bincount(batch.tasks, minlength=len(self._wins)) - wins
-        else:  # a <- g a + s, event by event, in closed form per task
-            group = np.repeat(np.arange(len(uniq)), counts)
-            from_end = counts[group] - 1 - (np.arange(len(order)) - starts[group])
-            weight = g**from_end
-            so = s[order]
-            shrink = g**counts
-            self._wins[uniq] = shrink * self._wins[uniq] + np.bincount(group, weight * so)
-            self._losses[uniq] = shrink * self._losses[uniq] + np.bincount(
-                group, weight * (1.0 - so)
-            )
+        decayed_beta_update(self._wins, self._losses, batch.tasks, s, self.decay)
         if self._x is not None:
             x = self._x[batch.tasks]
             p = 1.0 / (1.0 + np.exp(-(x @ self._w)))
