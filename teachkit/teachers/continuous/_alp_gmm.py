@@ -277,6 +277,11 @@ class ALPGMM(BaseTeacher):
 
     def _nearest_reward(self, unit: np.ndarray) -> np.ndarray:
         """The reward of the nearest previously told episode of each point."""
+        return self._nearest(unit)[1]
+
+    def _nearest(self, unit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Squared distance to, and reward of, the nearest previously told episode of each
+        point (``inf`` and 0 when there is none): the tree, then the episodes since it."""
         d = self._dim
         best = np.full(len(unit), np.inf)
         near = np.zeros(len(unit))
@@ -287,9 +292,11 @@ class ALPGMM(BaseTeacher):
         if len(recent):
             d2 = ((unit[:, None, :] - recent[None, :, :d]) ** 2).sum(axis=2)
             j = d2.argmin(axis=1)
-            closer = d2[np.arange(len(unit)), j] < best
+            dj = d2[np.arange(len(unit)), j]
+            closer = dj < best
+            best = np.where(closer, dj, best)
             near = np.where(closer, recent[j, d], near)
-        return near
+        return best, near
 
     def _tell(self, batch: EventBatch) -> None:
         unit = self._scale.to_unit(batch.tasks)
@@ -310,24 +317,11 @@ class ALPGMM(BaseTeacher):
         self._maybe_fit(self._episodes - len(unit), self._episodes)
 
     def _add(self, unit: np.ndarray, reward: np.ndarray) -> None:
-        d = self._dim
         m = len(unit)
         if m == 1:
             self._add_one(unit[0], float(reward[0]))
             return
-        best = np.full(m, np.inf)
-        near = np.zeros(m)
-        if self._tree is not None:
-            dist, idx = self._tree.query(unit)
-            best, near = dist**2, self._hist.data[idx, d]
-        recent = self._hist.data[self._tree_n :]
-        if len(recent):
-            d2 = ((unit[:, None, :] - recent[None, :, :d]) ** 2).sum(axis=2)
-            j = d2.argmin(axis=1)
-            dj = d2[np.arange(m), j]
-            closer = dj < best
-            best = np.where(closer, dj, best)
-            near = np.where(closer, recent[j, d], near)
+        best, near = self._nearest(unit)
         if m > 1:  # earlier episodes of this same chunk count as previously sampled
             d2 = ((unit[:, None, :] - unit[None, :, :]) ** 2).sum(axis=2)
             d2[np.triu_indices(m)] = np.inf
