@@ -3,12 +3,16 @@
     PYTHONPATH=. nice -n 10 python benchmarks/teachers/zoo_llm.py --split heldout --seeds 6
     PYTHONPATH=. nice -n 10 python benchmarks/teachers/zoo_llm.py --split tune --seeds 4 \\
         --teacher sec --teacher "sec:alpha=0.8" --teacher "tscl:window=5"
+    PYTHONPATH=. nice -n 10 python benchmarks/teachers/zoo_llm.py --split heldout --seeds 6 \\
+        --target 0.8 --budget 1000 --out benchmarks/results/zoo_llm_heldout_target080.json
 
 Each member of the split (``teachkit.simulators.zoo.members("llm", split)``) runs every
 teacher over the same paired seeds through ``Suite.from_zoo``. Per run the measure is the
 step at which the mean accuracy first reached the member's target (a run that never did
-counts as the budget + 1). Per teacher and member: the ratio of its median steps over the
-seeds to Uniform's; per teacher: the median of those ratios over the members and the win
+counts as the budget + 1; ``--target`` sets one target for every member instead, as the
+issue's "steps to 80% mean accuracy", ``--budget`` the steps, and ``--student`` overrides
+student settings on every member). Per teacher and
+member: the ratio of its median steps over the seeds to Uniform's; per teacher: the median of those ratios over the members and the win
 rate (share of paired runs, all members, where it needed fewer steps than Uniform; ties
 count half). A teacher is a registered name, or ``name:key=value,...`` for other
 hyperparameters (numbers, ``true``/``false``, ``none``). Writes
@@ -110,6 +114,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="events carry each prompt's pass rate only (CategoryStudent report='score')",
     )
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=None,
+        help="one mean accuracy to reach on every member (the issue's measure: 0.8) "
+        "instead of each member's pilot target",
+    )
+    parser.add_argument(
+        "--budget", type=int, default=None, help="steps per run (default: the member's, 500)"
+    )
+    parser.add_argument(
+        "--student",
+        default=None,
+        help="CategoryStudent settings to override on every member, as JSON, e.g. "
+        '\'{"gate_floor": 0, "solid": 0.9}\' (probes of what limits the gain)',
+    )
     parser.add_argument("--out", default=None)
     args = parser.parse_args(argv)
     names = args.teacher or DEFAULT_TEACHERS
@@ -119,6 +139,17 @@ def main(argv: list[str] | None = None) -> int:
     members = zoo.members("llm", args.split)[: args.members]
     if args.outcome_only:
         members = [dataclasses.replace(m, params={**m.params, "report": "score"}) for m in members]
+    override = json.loads(args.student) if args.student else {}
+    if args.target is not None or args.budget is not None or override:
+        members = [
+            dataclasses.replace(
+                m,
+                params={**m.params, **override, "target": args.target or m.params["target"]},
+                steps=args.budget or m.steps,
+                eval_every=args.budget or m.steps,
+            )
+            for m in members
+        ]
     results: dict[str, dict[str, list[float]]] = {}
     start = time.perf_counter()
     for m in members:
@@ -150,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
             {
                 "split": args.split,
                 "outcome_only": args.outcome_only,
+                "target": args.target,
+                "budget": args.budget,
+                "student": override,
                 "seeds": args.seeds,
                 "members": [m.name for m in members],
                 "steps": results,

@@ -97,3 +97,24 @@ def test_the_zoo_llm_script_writes_ratios_against_uniform(tmp_path: Path) -> Non
         "alpha": 0.8,
         "decay_unsampled": True,
     }
+
+
+def test_the_zoo_llm_script_takes_a_fixed_target_budget_and_student_settings(
+    tmp_path: Path,
+) -> None:
+    import importlib.util
+    import json
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "teachers" / "zoo_llm.py"
+    spec = importlib.util.spec_from_file_location("zoo_llm_script_fixed", path)
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    out = tmp_path / "fixed.json"
+    args = ["--split", "tune", "--seeds", "1", "--members", "1", "--teacher", "oracle"]
+    fixed = ["--target", "0.99", "--budget", "30", "--student", '{"prompt_spread": 0.3}']
+    assert script.main([*args, *fixed, "--out", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert (data["target"], data["budget"], data["student"]) == (0.99, 30, {"prompt_spread": 0.3})
+    # 0.99 is out of reach in 30 steps: every run counts as the budget + 1
+    assert data["steps"]["llm/ladder/0"] == {"uniform": [31.0], "oracle": [31.0]}
