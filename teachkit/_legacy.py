@@ -46,8 +46,9 @@ ADDED_PARAMS: dict[str, dict[str, Any]] = {
     "teachkit.teachers:ALPGMM": {"solved_above": None},
     # issue 13: the Tutor's value of a practice is the expected delayed post-test gain since;
     # a Tutor stored before keeps the progress value it was made with; one stored before
-    # the cold-start blend keeps the model's value alone
-    "teachkit.teachers:Tutor": {"value": "progress", "cold_start": 0.0},
+    # the cold-start blend keeps the model's value alone, one stored before the optimism
+    # bonus keeps the model's learning rates
+    "teachkit.teachers:Tutor": {"value": "progress", "cold_start": 0.0, "optimism": 0.0},
 }
 """Class path -> hyperparameters added later whose default changes behaviour, with the value
 that keeps the behaviour of a config stored before they existed. Stored configs hold every

@@ -21,7 +21,9 @@ on the same paired seeds as ``zoo_people.py`` (same learners, Uniform and oracle
 * ``tutor_past_log``: the default Tutor seeded, as the people guide shows, with a BKT
   fitted on last year's log of the same course (``fitted.seeded(refit=200)``): a past
   cohort of 200 other learners (their own seed) who practised 120 items each at random;
-  the new class then refits from its own answers with that fit as the anchor.
+  the new class then refits from its own answers with that fit as the anchor;
+* with ``--without GROUP``: ``tutor_true`` with one group of parameters (``learn``,
+  ``guess_slip``, ``prior``, ``forget``) left at BKT's defaults: which knowledge pays.
 
 Per member: share of the oracle's gain over Uniform, ``(mean_T - mean_U) / (mean_O -
 mean_U)``; the median over members and per kind. Writes
@@ -67,15 +69,31 @@ class StudentForNoDecay(BKTStudent):
 
 class TutorTrue(Tutor):
     """The Tutor planning with a course's true BKT parameters (a fixed BKT, no refits);
-    ``truth`` is set to the course's parameters before each member runs."""
+    ``truth`` is set to the course's parameters before each member runs. Subclasses in
+    ``WITHOUT`` leave one group at BKT's defaults instead."""
 
     truth: ClassVar[dict[str, Any]] = {}
+    without: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, space: Any, *, seed: int | None = None) -> None:
         model = BKT(space, forgets=True, engine="numpy", seed=seed)
         for name in ("prior", "learn", "guess", "slip", "forget"):
-            getattr(model, f"_{name}")[:] = self.truth[name]
+            if name not in self.without:  # (else the default BKT's value stays)
+                getattr(model, f"_{name}")[:] = self.truth[name]
         super().__init__(space, learner_model=model, seed=seed)
+
+
+WITHOUT: dict[str, type[TutorTrue]] = {}
+"""``tutor_true_without_<group>``: the true parameters except ``group`` (BKT's defaults)."""
+for _group, _names in {
+    "learn": ("learn",),
+    "guess_slip": ("guess", "slip"),
+    "prior": ("prior",),
+    "forget": ("forget",),
+}.items():
+    _cls = type(f"TutorTrueWithout_{_group}", (TutorTrue,), {"without": _names})
+    _cls.__module__ = __name__
+    globals()[_cls.__name__] = WITHOUT[_group] = _cls
 
 
 class TutorPastLog(Tutor):
@@ -108,14 +126,17 @@ def finals(factory: Any, specs: list[Any], seeds: int, member: zoo.ZooMember) ->
     return {k: float(np.mean(v)) for k, v in out.items()}
 
 
-def member_result(member: zoo.ZooMember, factor: int) -> dict[str, Any]:
+def member_result(
+    member: zoo.ZooMember, factor: int, without: list[str] | None = None
+) -> dict[str, Any]:
     n, p = member.n_learners, member.params
     seeds = seeds_for(n, factor)
     TutorTrue.truth = p
     TutorPastLog.past = past_fit(member)
     plain = finals(
         lambda s: BKTStudent(n, seed=s, **p),
-        [TeacherSpec("uniform"), TeacherSpec("oracle"), TutorTrue, TutorPastLog],
+        [TeacherSpec("uniform"), TeacherSpec("oracle"), TutorTrue, TutorPastLog]
+        + [WITHOUT[g] for g in without or []],
         seeds,
         member,
     )
@@ -132,6 +153,10 @@ def member_result(member: zoo.ZooMember, factor: int) -> dict[str, Any]:
             "oracle_no_decay": (no_decay["oracle"] - u) / (o - u),
             "tutor_true": (plain["tutortrue"] - u) / (o - u),
             "tutor_past_log": (plain["tutorpastlog"] - u) / (o - u),
+            **{
+                f"tutor_true_without_{g}": (plain[WITHOUT[g].__name__.lower()] - u) / (o - u)
+                for g in without or []
+            },
         },
     }
 
@@ -140,16 +165,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=zoo.SPLITS, default="tune")
     parser.add_argument("--seeds-factor", type=int, default=1)
+    parser.add_argument(
+        "--without",
+        action="append",
+        choices=sorted(WITHOUT),
+        help="also the Tutor with the true parameters but this group at BKT's defaults "
+        "(repeatable): which knowledge pays",
+    )
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
     start = time.perf_counter()
     results = []
     for m in zoo.members("people", args.split):
-        r = member_result(m, args.seeds_factor)
+        r = member_result(m, args.seeds_factor, args.without)
         results.append(r)
         shares = " ".join(f"{k}={v:.2f}" for k, v in r["share"].items())
         print(f"{m.name} n={m.n_learners} {shares} [{time.perf_counter() - start:.0f}s]")
     labels = ["oracle_no_decay", "tutor_true", "tutor_past_log"]
+    labels += [f"tutor_true_without_{g}" for g in args.without or []]
     kinds = sorted({r["kind"] for r in results})
     summary = {
         t: {

@@ -199,6 +199,7 @@ class BKT(BaseLearnerModel):
         self._group_names: list[str] = []
         self._group_prior = np.zeros((0, n_skills))
         self._loglik = float("nan")
+        self._evidence = np.zeros(n_skills)  # answers per skill behind the parameters
 
     def params(self) -> dict[str, Any]:
         """The fitted parameters by skill name (guess/slip by ``"item/skill"`` when per item)."""
@@ -289,6 +290,7 @@ class BKT(BaseLearnerModel):
                 learner * n_skills + skill, log.correct[rows], skill, gs, prior_idx,
                 p, gs_skill, prior_skill, progress,
             )  # fmt: skip
+        self._evidence = np.bincount(skill, minlength=n_skills).astype(np.float64)
         best = np.argmax(ll, axis=0)  # per skill
         ks = np.arange(n_skills)
         self._loglik = float(ll[best, ks].sum())
@@ -449,6 +451,7 @@ class BKT(BaseLearnerModel):
         self._hist_n = 0
         self._next_refit = self.refit
         self._anchor: dict[str, np.ndarray] | None = None
+        self._anchor_evidence: np.ndarray | None = None
         self._refits = 0
 
     def seeded(self, *, refit: int | None = 200, shrinkage: float = 50.0) -> BKT:
@@ -472,7 +475,23 @@ class BKT(BaseLearnerModel):
         model._group_prior = self._group_prior.copy()
         model._loglik = self._loglik
         model._fitted = self._fitted
+        model._evidence = self._answers_behind()
         return model
+
+    def prior_evidence(self) -> np.ndarray:
+        """Per skill: the answers behind the parameters this model started from, before its
+        own population refits (those of the offline fit a :meth:`seeded` model copied; 0
+        for the defaults)."""
+        anchor = getattr(self, "_anchor_evidence", None)  # (states stored before: None)
+        return anchor.copy() if anchor is not None else self._answers_behind()
+
+    def _answers_behind(self) -> np.ndarray:
+        """Per skill: the answers behind the current parameters (a state stored before this
+        was kept says 0)."""
+        evidence = getattr(self, "_evidence", None)
+        if evidence is None:
+            return np.zeros(self._q.shape[1])
+        return np.asarray(evidence, dtype=np.float64).copy()
 
     @property
     def refits(self) -> int:
@@ -522,6 +541,7 @@ class BKT(BaseLearnerModel):
         names = ("prior", "learn", "forget", "guess", "slip")
         if self._anchor is None:
             self._anchor = {k: getattr(self, f"_{k}").copy() for k in names}
+            self._anchor_evidence = self.prior_evidence()
         # every refit searches from fresh random restarts: continuing from the previous
         # refit's optimum (one start) was cheaper but stuck in poor optima (BKT's EM is
         # not identifiable enough): the median share of the oracle's gain on the people
@@ -571,6 +591,7 @@ class BKT(BaseLearnerModel):
                 log.score[idx],
                 log.time[idx],
             )
+        self._evidence = self._evidence + self.prior_evidence()  # the blend rests on both
         self._refits += 1
 
     # -- learner state --------------------------------------------------------------------------

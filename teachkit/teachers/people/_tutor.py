@@ -73,6 +73,16 @@ class Tutor(PeopleTeacher):
     refit's shrinkage, ``n / (n + cold_start)`` for the model with ``n`` the class's
     answers on the skill; reviews are valued by the model alone.
 
+    Optimism (``optimism``): a skill whose learning rate the model underestimates is
+    seldom practised, so the class's log seldom corrects it (what the Tutor chooses is
+    what it learns from). The values use an optimistic learning rate, ``learn +
+    optimism / sqrt(1 + n)`` with ``n`` the class's answers on the skill plus the answers
+    behind the parameters the model started from (those of the offline fit of a
+    :meth:`~teachkit.learners.BKT.seeded` model, 0 for the defaults), the bonus of
+    upper-confidence-bound bandits (Auer, Cesa-Bianchi & Fischer 2002) shrinking as the
+    class practises the skill. A model that never refits (``refit=None``) gets no bonus:
+    nothing the class answers would correct it.
+
     Ties go at random, and items given recently are slightly less preferred, to vary
     practice. :meth:`gains` shows both parts, :meth:`plan` the plan.
 
@@ -106,6 +116,10 @@ class Tutor(PeopleTeacher):
             has fewer than ``streak`` right answers in a row on the skill (and fewer than
             ``max_attempts`` answers), 0 after (the rule of :class:`ColdStartMastery`;
             a wrong answer opens it again). 0 (the default): the model alone.
+        optimism: the bonus on each skill's learning rate in the values, divided by
+            ``sqrt(1 + n)`` with ``n`` the class's answers on the skill plus the model's
+            :meth:`~teachkit.learners.BKT.prior_evidence` (refitting BKT models with
+            ``value="posttest"``; 0: none).
         streak: right answers in a row that close a skill for the cold-start rule.
         max_attempts: a learner's answers on one skill after which the cold-start rule
             closes it; with ``cold_start=0``, after which the skill gives no new-material
@@ -150,6 +164,7 @@ class Tutor(PeopleTeacher):
         memory_level: str = "skills",
         value: str = "posttest",
         cold_start: float = 10.0,
+        optimism: float = 0.3,
         streak: int = 2,
         max_attempts: int | None = None,
         seed: int | None = None,
@@ -157,6 +172,7 @@ class Tutor(PeopleTeacher):
         super().__init__(space, seed=seed)
         self.value = value
         self.cold_start = cold_start
+        self.optimism = optimism
         self.streak = streak
         self.max_attempts = max_attempts
         self.memory_level = memory_level
@@ -179,6 +195,9 @@ class Tutor(PeopleTeacher):
         v = cold_start
         if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v < float("inf"):
             problems.append(f"cold_start: expected a finite number >= 0 (answers), got {v!r}")
+        v = optimism
+        if not isinstance(v, int | float) or isinstance(v, bool) or not 0 <= v < float("inf"):
+            problems.append(f"optimism: expected a finite number >= 0, got {v!r}")
         for name in ("streak", "max_attempts"):
             v = getattr(self, name)
             if name == "max_attempts" and v is None:
@@ -299,6 +318,12 @@ class Tutor(PeopleTeacher):
             # the knowledge still recalled (time away costs), minus the change without
             # forgetting over time
             rate, forget, sens = bkt_rates(self._model)
+            if self.optimism > 0 and self._model.refit is not None:
+                # optimism where little is known yet: the class's answers on the skill plus
+                # those behind the parameters the model started from (a seeded model's
+                # offline fit); a model that never refits cannot learn from it: none
+                seen = self._class_answers + self._model.prior_evidence()
+                rate = np.minimum(1.0, rate + self.optimism / np.sqrt(1.0 + seen))
             held = mastery * np.nan_to_num(recall, nan=1.0)
 
             def change(m: np.ndarray) -> np.ndarray:
@@ -384,7 +409,7 @@ class Tutor(PeopleTeacher):
         for i, lid in enumerate(batch.learner_ids.tolist()):
             last = self._last.setdefault(lid, np.full(g.n_items, np.nan))
             last[int(batch.tasks[i])] = batch.time[i]
-        if self.cold_start > 0 or self.max_attempts is not None:
+        if self.cold_start > 0 or self.optimism > 0 or self.max_attempts is not None:
             self._count(batch)
         for lid, mine in batch.by_learner():
             after = self._mastery(self._model, lid)

@@ -46,10 +46,10 @@ GOLDEN = {
     ),
     "tutor": (
         lambda s: T.Tutor(s, seed=0),
-        "count count count word count word word word sub sub sub sub div div div div",
+        "count count count word word count word word sub sub sub sub div div div div",
     ),
-    "tutor_model_only": (  # the default before cold_start (what stored Tutors keep)
-        lambda s: T.Tutor(s, cold_start=0.0, seed=0),
+    "tutor_model_only": (  # the default before cold_start and optimism (stored Tutors keep it)
+        lambda s: T.Tutor(s, cold_start=0.0, optimism=0.0, seed=0),
         "count count count word word word count word sub sub sub sub div div div div",
     ),
     "cyclical": (
@@ -218,15 +218,30 @@ def test_tutor_reviews_a_learned_skill_after_a_long_gap() -> None:
     tell(tutor, "ana", 1, False, T0 + 90 * 86400.0)
     new, review = tutor.gains("ana")
     assert review.argmax() == 0  # three months later: number is worth reviewing
-    # in post-test units: the knowledge lost over time, relearned at BKT's rates
+    # in post-test units: the knowledge lost over time, relearned at BKT's rates (the
+    # learning rate with the optimism bonus of a skill the class answered 6 times)
     model = tutor.model
     assert isinstance(model, BKT)
     m, recall = tutor.mastery("ana")["number"], tutor._skill_recall("ana")[0]
     sens = 1.0 - model._slip[0] - model._guess[0]
     share = 1 / (9 / 5)  # number has one item of nine skill tags over five skills
-    expected = m * (1 - recall) * (model._learn[0] + model._forget[0]) * sens * share
+    assert tutor._class_answers[0] == 6
+    learn = model._learn[0] + 0.3 / np.sqrt(1 + 6)
+    expected = m * (1 - recall) * (learn + model._forget[0]) * sens * share
     assert review[0] == pytest.approx(expected)
     assert 0.0 < review[0] < new.max()  # but new material is worth more still
+
+
+def test_tutor_optimism_favours_a_skill_the_class_has_practised_little() -> None:
+    flat = tk.spaces.Discrete(["a", "b"])
+    plain, hopeful = T.Tutor(flat, optimism=0.0, seed=0), T.Tutor(flat, optimism=1.0, seed=0)
+    for tutor in (plain, hopeful):
+        for k in range(30):  # the class practised "a" a lot (answers of other learners)
+            tell(tutor, f"l{k}", 0, k % 2 == 0, T0 + k)
+    new_plain, _ = plain.gains("zoe")
+    new_hopeful, _ = hopeful.gains("zoe")
+    # the same model, so the gap is the bonus: 1/sqrt(31) on "a", 1 on the unseen "b"
+    assert new_hopeful[1] / new_plain[1] > new_hopeful[0] / new_plain[0] > 1.0
 
 
 def test_tutor_models_default_to_bkt_and_memory() -> None:
@@ -249,6 +264,8 @@ def test_tutor_models_default_to_bkt_and_memory() -> None:
         (lambda s: T.Rehearsal(s, teacher="uniform"), "teacher: expected a teachkit teacher"),
         (lambda s: T.Tutor(s, target_weight=2), "target_weight: expected a number in [0, 1]"),
         (lambda s: T.Tutor(s, progress_weight=-1), "progress_weight: expected a finite"),
+        (lambda s: T.Tutor(s, optimism=-0.1), "optimism: expected a finite number >= 0"),
+        (lambda s: T.Tutor(s, optimism=float("nan")), "optimism: expected a finite number"),
         (lambda s: T.Tutor(s, learner_model=3), "learner_model: expected a teachkit"),
         (
             lambda s: T.Tutor(s, memory_model=MemoryModel(tk.spaces.Discrete(2))),

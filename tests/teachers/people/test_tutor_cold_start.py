@@ -110,3 +110,15 @@ def test_a_tutor_stored_before_cold_start_existed_keeps_the_model_value() -> Non
     assert upgrade_config(current) == current
     stored = T.Tutor.from_config(upgrade_config(config))
     assert isinstance(stored, T.Tutor) and stored.cold_start == 0.0
+
+
+def test_a_tutor_stored_before_the_optimism_bonus_keeps_the_model_rates() -> None:
+    from teachkit._legacy import upgrade_config
+
+    config = T.Tutor(arithmetic(), seed=0).to_config()
+    assert config["params"]["optimism"] == 0.3
+    del config["params"]["optimism"]
+    stored = T.Tutor.from_config(upgrade_config(config))
+    assert isinstance(stored, T.Tutor) and stored.optimism == 0.0
+    current = T.Tutor(arithmetic(), optimism=0.5, seed=0).to_config()
+    assert upgrade_config(current) == current
