@@ -7,7 +7,8 @@ are told as one batch); the time per ask+tell is the wall time of the whole run 
 by the number of answers, so population refits are amortized over the run as they are
 in use. Also reports the slowest single tell (the step with the largest refit). Run it
 under two checkouts (``PYTHONPATH=<old>`` and ``PYTHONPATH=.``) in the same session to
-compare; the teachers are built with their defaults.
+compare; the teachers are built with their defaults (``--engine`` swaps the EM engine of
+their population BKT, e.g. ``auto`` for numba's compiled EM when it is installed).
 """
 
 from __future__ import annotations
@@ -34,10 +35,20 @@ SETTINGS: dict[str, tuple[str, dict[str, Any], int, int]] = {
 
 
 def one(
-    teacher_name: str, sim_name: str, params: dict[str, Any], n: int, steps: int
+    teacher_name: str,
+    sim_name: str,
+    params: dict[str, Any],
+    n: int,
+    steps: int,
+    engine: str | None = None,
 ) -> tuple[float, float]:
     sim = getattr(tk.simulators, sim_name)(n, seed=0, **params)
-    teacher = getattr(tk.teachers, teacher_name)(sim.space, seed=0)
+    extra: dict[str, Any] = {}
+    if engine is not None:  # the default population model, with another EM engine
+        extra["learner_model"] = tk.learners.BKT(
+            sim.space, forgets=True, refit=200, restarts=3, engine=engine, seed=0
+        )
+    teacher = getattr(tk.teachers, teacher_name)(sim.space, seed=0, **extra)
     worst = 0.0
     start = time.perf_counter()
     for _ in range(steps):
@@ -54,13 +65,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--teachers", default="Tutor,MasteryLearning")
+    parser.add_argument(
+        "--engine",
+        choices=["numpy", "numba", "auto"],
+        default=None,
+        help="the teachers' population BKT with this EM engine (default: the teacher's own); "
+        "a first untimed run loads or compiles the compiled EM",
+    )
     args = parser.parse_args()
+    if args.engine in ("numba", "auto"):
+        name, (sim, params, n, steps) = "MasteryLearning", next(iter(SETTINGS.values()))
+        one(name, sim, params, n, steps, args.engine)
     for label, (sim, params, n, steps) in SETTINGS.items():
         if not hasattr(tk.simulators, sim):
             print(f"{label} | (no {sim} in this checkout)")
             continue
         for name in args.teachers.split(","):
-            runs = [one(name, sim, params, n, steps) for _ in range(args.repeats)]
+            runs = [one(name, sim, params, n, steps, args.engine) for _ in range(args.repeats)]
             per = min(r[0] for r in runs)
             worst = max(r[1] for r in runs)
             print(f"{label} | {name} | {per:.3f} ms per ask+tell (best of {args.repeats}) "

@@ -290,6 +290,13 @@ class PeopleTeacher(BaseTeacher):
         q = self._graph.q.astype(np.float64)
         return (p @ q) / np.maximum(q.sum(axis=0), 1.0)
 
+    def _masteries(self, model: BaseLearnerModel, learner_ids: list[str]) -> np.ndarray:
+        """``(len(learner_ids), n_skills)``: :meth:`_mastery` of each (one model call when the
+        model does not use time)."""
+        if not model.uses_time:
+            return model.mastery_matrix(learner_ids)
+        return np.stack([self._mastery(model, lid) for lid in learner_ids])
+
     def _predict(self, model: BaseLearnerModel, learner_id: str, items: np.ndarray) -> np.ndarray:
         """P(success) of one learner on ``items`` at its clock."""
         if model.uses_time:

@@ -108,10 +108,9 @@ class MasteryLearning(PeopleTeacher):
             last = np.full(g.n_items, -1, dtype=np.int64)
             self._last[learner_id] = last
         # other skills of the item: the better mastered the better (fewer new things at once)
-        others = np.array(
-            [np.delete(mastery[g.skills_of[i]], g.skills_of[i] == skill).min(initial=1.0)
-             for i in items.tolist()]
-        )  # fmt: skip
+        known = np.where(g.q[items], np.minimum(mastery, 1.0)[None, :], 1.0)
+        known[:, skill] = 1.0
+        others = known.min(axis=1)
         score = np.round(others, 6) * 1e6 - last[items]  # then least recently given
         chosen = items[self._pick(score, n)]
         step = self._steps.get(learner_id, 0)
@@ -124,8 +123,9 @@ class MasteryLearning(PeopleTeacher):
         if self.max_attempts is None:
             return
         g = self._graph
-        for lid, mine in batch.by_learner():
-            mastery = self._mastery(self._model, lid)
+        groups = list(batch.by_learner())
+        masteries = self._masteries(self._model, [lid for lid, _ in groups])
+        for (lid, mine), mastery in zip(groups, masteries):
             skill = self._current(lid, mastery)
             on = self._on_skill.get(lid, [-1, 0])
             hits = int(g.q[mine.tasks, skill].sum()) if skill >= 0 else 0
