@@ -403,7 +403,7 @@ class Tutor(PeopleTeacher):
         batch = self._timed(batch)
         g = self._graph
         lids = list(dict.fromkeys(batch.learner_ids.tolist()))
-        before = {lid: self._mastery(self._model, lid) for lid in lids}
+        before = dict(zip(lids, self._masteries(self._model, lids)))
         self._model.update(batch)
         self._memory.update(self._skill_events(batch) if self.memory_level == "skills" else batch)
         for i, lid in enumerate(batch.learner_ids.tolist()):
@@ -411,8 +411,9 @@ class Tutor(PeopleTeacher):
             last[int(batch.tasks[i])] = batch.time[i]
         if self.cold_start > 0 or self.optimism > 0 or self.max_attempts is not None:
             self._count(batch)
+        after_all = dict(zip(lids, self._masteries(self._model, lids)))
         for lid, mine in batch.by_learner():
-            after = self._mastery(self._model, lid)
+            after = after_all[lid]
             touched = g.q[mine.tasks].any(axis=0)
             prog = self._progress.setdefault(lid, np.zeros(g.n_skills))
             delta = np.abs(after - before[lid]) / max(len(mine), 1)
