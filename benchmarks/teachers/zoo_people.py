@@ -52,7 +52,8 @@ class TutorFixed(Tutor):
     model_params: ClassVar[dict[str, Any]] = {"forgets": True}
 
     def __init__(self, space: Any, *, seed: int | None = None) -> None:
-        model = BKT(space, engine="numpy", restarts=3, seed=seed, **self.model_params)
+        params = {"engine": "numpy", "restarts": 3, **self.model_params}
+        model = BKT(space, seed=seed, **params)
         super().__init__(space, learner_model=model, seed=seed)
         self.space = space
         self.seed = seed
@@ -109,6 +110,12 @@ class TutorPooledHalfBounded(TutorFixed):
     }
 
 
+class TutorRestarts10(TutorFixed):
+    """The Tutor whose refits run ten EM restarts instead of three."""
+
+    model_params: ClassVar[dict[str, Any]] = {"forgets": True, "refit": 200, "restarts": 10}
+
+
 VARIANTS = {
     "tutor_fixed": TutorFixed,
     "tutor_shrink200": TutorShrink200,
@@ -118,6 +125,7 @@ VARIANTS = {
     "tutor_pooled_half": TutorPooledHalf,
     "tutor_bounded": TutorBoundedNoise,
     "tutor_pooled_half_bounded": TutorPooledHalfBounded,
+    "tutor_restarts10": TutorRestarts10,
 }
 
 
